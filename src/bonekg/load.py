@@ -1,0 +1,674 @@
+"""Load curation YAML into typed records, checking keys, identifiers and cross-references.
+
+Every problem is reported with ``file:line`` and the claim id; all problems of a directory are
+collected and raised together as :class:`~bonekg.errors.InputErrors`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import prefixes
+from .errors import InputError, InputErrors, Location
+from .model import (
+    Carrier,
+    Claim,
+    ClaimKind,
+    Curation,
+    Entity,
+    EntityKind,
+    Ref,
+    Reference,
+    Review,
+    Text,
+)
+
+REVIEW_ID = re.compile(r"[a-z]+[0-9]{4}[a-z]?")
+DOI = re.compile(r"10\.\d{4,9}/\S+")
+LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*")
+SPDX = re.compile(r"[A-Za-z0-9.+\-]+")
+
+TOP_KEYS = {"review", "references", "entities", "claims"}
+REVIEW_KEYS = {
+    "id",
+    "doi",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "citation",
+    "license",
+    "source_file",
+    "language",
+    "url",
+}
+REVIEW_REQUIRED = {"id", "title", "authors", "journal", "year", "source_file", "language"}
+REFERENCE_KEYS = {"number", "citation", "doi", "note"}
+ENTITY_KEYS = {"id", "kind", "label", "organism", "models", "note"}
+CLAIM_KEYS = {
+    "id",
+    "kind",
+    "section",
+    "quote",
+    "quote_lang",
+    "references",
+    "subject",
+    "predicate",
+    "object",
+    "organism",
+    "cell_types",
+    "anatomy",
+    "disease",
+    "disease_model",
+    "experimental_system",
+    "species_gene",
+    "carrier",
+    "level",
+    "correlation",
+    "hedged",
+    "evidence_code",
+    "note",
+}
+CLAIM_REQUIRED = {"id", "kind", "section", "quote", "references", "subject", "predicate", "object"}
+CARRIER_KEYS = {"donor", "donor_text", "recipient"}
+
+# Which prefixes each slot accepts.
+SLOT_PREFIXES: dict[str, frozenset[str]] = {
+    "subject": frozenset(
+        {"mirna", "ncrna", "hgnc", "MGI", "rgd", "CHEBI", "intervention", "GO", "CL", "UBERON"}
+    ),
+    "predicate": frozenset({"RO"}),
+    "object": frozenset(
+        {
+            "mirna",
+            "ncrna",
+            "hgnc",
+            "MGI",
+            "rgd",
+            "GO",
+            "CL",
+            "UBERON",
+            "DOID",
+            "MONDO",
+            "EFO",
+            "CHEBI",
+        }
+    ),
+    "organism": frozenset({"NCBITaxon"}),
+    "cell_types": frozenset({"CL"}),
+    "anatomy": frozenset({"UBERON"}),
+    "disease": frozenset({"DOID", "MONDO", "EFO"}),
+    "experimental_system": frozenset({"cellline"}),
+    "species_gene": frozenset({"MGI", "rgd"}),
+    "donor": frozenset({"CL", "UBERON"}),
+    "recipient": frozenset({"CL"}),
+    "evidence_code": frozenset({"ECO"}),
+    "models": frozenset({"CL"}),
+}
+MINTED_NEEDING_DECLARATION = frozenset({"cellline", "ncrna", "intervention"})
+
+
+class _Map(dict[str, Any]):
+    """A YAML mapping that remembers the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _List(list[Any]):
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    m = _Map()
+    m.line = node.start_mark.line + 1
+    m.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in m:
+            raise InputError(
+                f"duplicate key {key!r}", Location(str(loader.name), key_node.start_mark.line + 1)
+            )
+        m[key] = loader.construct_object(value_node, deep=True)
+        m.key_lines[key] = value_node.start_mark.line + 1
+    return m
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _List:
+    lst = _List(loader.construct_object(child, deep=True) for child in node.value)
+    lst.line = node.start_mark.line + 1
+    lst.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return lst
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read curation file: {exc}", Location(str(path))) from exc
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except InputError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError(f"YAML syntax error: {exc.problem}", Location(str(path), line)) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", Location(str(path))) from exc
+    finally:
+        loader.dispose()
+
+
+class _FileLoader:
+    """Checks one curation file, collecting errors rather than stopping at the first."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.file = display
+        self.errors: list[InputError] = []
+
+    def err(self, msg: str, line: int | None, claim: str | None = None) -> None:
+        self.errors.append(InputError(msg, Location(self.file, line, claim)))
+
+    def keys(
+        self, m: Any, allowed: set[str], required: set[str], what: str, claim: str | None = None
+    ) -> bool:
+        if not isinstance(m, _Map):
+            self.err(f"{what} must be a mapping", getattr(m, "line", None), claim)
+            return False
+        for k in m:
+            if k not in allowed:
+                self.err(
+                    f"unknown key {k!r} in {what} (allowed: {', '.join(sorted(allowed))})",
+                    m.key_lines.get(k, m.line),
+                    claim,
+                )
+        for k in sorted(required - set(m)):
+            self.err(f"missing required key {k!r} in {what}", m.line, claim)
+        return True
+
+    def text(self, value: Any, line: int, what: str, claim: str | None = None) -> Text | None:
+        if isinstance(value, str):
+            return Text((("", value.strip()),))
+        if isinstance(value, dict) and value:
+            pairs = []
+            for lang, v in value.items():
+                if not LANG.fullmatch(str(lang)) or not isinstance(v, str) or not v.strip():
+                    self.err(f"{what}: expected {{lang: text}}, got {lang!r}: {v!r}", line, claim)
+                    continue
+                pairs.append((str(lang), v.strip()))
+            return Text(tuple(sorted(pairs)))
+        self.err(f"{what} must be a text or a {{lang: text}} mapping", line, claim)
+        return None
+
+    def ref(self, value: Any, line: int, slot: str, claim: str | None = None) -> Ref | None:
+        if not isinstance(value, str) or not value.strip():
+            self.err(f"{slot}: expected a CURIE string, got {value!r}", line, claim)
+            return None
+        curie, _, label = value.partition(" ! ")
+        curie = curie.strip()
+        if " " in curie or ":" not in curie:
+            self.err(
+                f"{slot}: malformed CURIE {curie!r} (expected PREFIX:ID [! label])", line, claim
+            )
+            return None
+        curie = prefixes.normalize(curie)
+        prefix, _, local = curie.partition(":")
+        if prefix not in prefixes.prefix_map():
+            self.err(
+                f"{slot}: unknown CURIE prefix {prefix!r} in {curie!r} "
+                "(see ontology/prefixes.json)",
+                line,
+                claim,
+            )
+            return None
+        allowed = SLOT_PREFIXES.get(slot)
+        if allowed is not None and prefix not in allowed:
+            self.err(
+                f"{slot}: prefix {prefix!r} is not allowed here "
+                f"(allowed: {', '.join(sorted(allowed))})",
+                line,
+                claim,
+            )
+            return None
+        pattern = prefixes.LOCAL_ID_PATTERNS.get(prefix)
+        if pattern is not None and not pattern.fullmatch(local):
+            self.err(
+                f"{slot}: malformed identifier {curie!r} ({prefix} ids match /{pattern.pattern}/)",
+                line,
+                claim,
+            )
+            return None
+        return Ref(curie, label.strip() or None, line)
+
+    def refs(self, value: Any, line: int, slot: str, claim: str) -> tuple[Ref, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.err(f"{slot} must be a list of CURIEs", line, claim)
+            return ()
+        lines = getattr(value, "item_lines", [line] * len(value))
+        out = [self.ref(v, ln, slot, claim) for v, ln in zip(value, lines, strict=True)]
+        return tuple(r for r in out if r is not None)
+
+    def load(self) -> tuple[Review | None, list[Reference], list[Entity], list[Claim]]:
+        data = read_yaml(self.path)
+        if not self.keys(data, TOP_KEYS, {"review", "claims"}, "the file"):
+            return None, [], [], []
+        review = self.review(data["review"]) if "review" in data else None
+        rid = review.id if review else "?"
+        references = self.references(data.get("references") or [], rid)
+        entities = self.entities(data.get("entities") or [])
+        claims = self.claims(data.get("claims") or [], review, {r.number for r in references})
+        return review, references, entities, claims
+
+    def review(self, m: Any) -> Review | None:
+        if not self.keys(m, REVIEW_KEYS, REVIEW_REQUIRED, "review"):
+            return None
+        ok = True
+        rid = str(m.get("id", ""))
+        if not REVIEW_ID.fullmatch(rid):
+            self.err(
+                f"review id {rid!r} must match {REVIEW_ID.pattern} (author + year)",
+                m.key_lines.get("id"),
+            )
+            ok = False
+        doi = m.get("doi")
+        if doi is not None and not DOI.fullmatch(str(doi)):
+            self.err(f"malformed DOI {doi!r}", m.key_lines.get("doi"))
+            ok = False
+        year = m.get("year")
+        if not isinstance(year, int) or not 1900 < year < 2100:
+            self.err(f"year must be a four-digit integer, got {year!r}", m.key_lines.get("year"))
+            ok = False
+        lic = m.get("license")
+        if lic is not None and not SPDX.fullmatch(str(lic)):
+            self.err(f"license must be an SPDX id, got {lic!r}", m.key_lines.get("license"))
+        lang = str(m.get("language", ""))
+        if not LANG.fullmatch(lang):
+            self.err(f"language must be a BCP 47 tag, got {lang!r}", m.key_lines.get("language"))
+            ok = False
+        title = self.text(m.get("title"), m.key_lines.get("title", m.line), "title")
+        journal = self.text(m.get("journal"), m.key_lines.get("journal", m.line), "journal")
+        authors_raw = m.get("authors")
+        authors: list[tuple[str, tuple[str, ...]]] = []
+        if isinstance(authors_raw, dict):
+            for lang_, names in authors_raw.items():
+                if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                    self.err("authors: expected {lang: [names]}", m.key_lines.get("authors"))
+                    ok = False
+                    continue
+                authors.append((str(lang_), tuple(names)))
+        else:
+            self.err("authors: expected {lang: [names]}", m.key_lines.get("authors"))
+            ok = False
+        if not ok or title is None or journal is None:
+            return None
+        return Review(
+            id=rid,
+            title=title,
+            authors=tuple(sorted(authors)),
+            journal=journal,
+            year=int(year),  # type: ignore[arg-type]
+            source_file=str(m["source_file"]),
+            language=lang,
+            doi=str(doi).lower() if doi else None,
+            citation=m.get("citation"),
+            license=str(lic) if lic else None,
+            url=m.get("url"),
+            file=self.file,
+            line=m.line,
+        )
+
+    def references(self, items: Any, rid: str) -> list[Reference]:
+        if not isinstance(items, list):
+            self.err("references must be a list", getattr(items, "line", None))
+            return []
+        out: list[Reference] = []
+        seen: dict[int, int] = {}
+        for m in items:
+            if not self.keys(m, REFERENCE_KEYS, {"number", "citation"}, "reference"):
+                continue
+            num = m.get("number")
+            if not isinstance(num, int) or num < 1:
+                self.err(f"reference number must be a positive integer, got {num!r}", m.line)
+                continue
+            if num in seen:
+                self.err(f"duplicate reference number {num} (first at line {seen[num]})", m.line)
+                continue
+            seen[num] = m.line
+            doi = m.get("doi")
+            if doi is not None and not DOI.fullmatch(str(doi)):
+                self.err(f"reference {num}: malformed DOI {doi!r}", m.key_lines.get("doi"))
+                continue
+            citation = m.get("citation")
+            if not isinstance(citation, str) or not citation.strip():
+                self.err(f"reference {num}: citation must be non-empty text", m.line)
+                continue
+            out.append(
+                Reference(
+                    rid,
+                    num,
+                    citation.strip(),
+                    str(doi).lower() if doi else None,
+                    m.get("note"),
+                    m.line,
+                )
+            )
+        return out
+
+    def entities(self, items: Any) -> list[Entity]:
+        if not isinstance(items, list):
+            self.err("entities must be a list", getattr(items, "line", None))
+            return []
+        out: list[Entity] = []
+        for m in items:
+            if not self.keys(m, ENTITY_KEYS, {"id", "kind"}, "entity"):
+                continue
+            try:
+                kind = EntityKind(m["kind"])
+            except ValueError:
+                self.err(
+                    f"entity kind must be one of {[k.value for k in EntityKind]}",
+                    m.key_lines.get("kind"),
+                )
+                continue
+            ref = self.ref(m["id"], m.key_lines["id"], "entity")
+            if ref is None:
+                continue
+            expected = {
+                EntityKind.CELL_LINE: "cellline",
+                EntityKind.NCRNA: "ncrna",
+                EntityKind.INTERVENTION: "intervention",
+                EntityKind.MIRNA: "mirna",
+            }[kind]
+            if ref.prefix != expected:
+                self.err(f"entity of kind {kind.value} must use prefix {expected!r}", m.line)
+                continue
+            label = None
+            if "label" in m:
+                label = self.text(m["label"], m.key_lines["label"], "entity label")
+            elif kind is not EntityKind.MIRNA:
+                self.err(f"entity {ref.curie} needs a label", m.line)
+                continue
+            organism = (
+                self.ref(m["organism"], m.key_lines["organism"], "organism")
+                if "organism" in m
+                else None
+            )
+            models = (
+                self.ref(m["models"], m.key_lines["models"], "models") if "models" in m else None
+            )
+            out.append(
+                Entity(ref.curie, kind, label, organism, models, m.get("note"), self.file, m.line)
+            )
+        return out
+
+    def claims(self, items: Any, review: Review | None, ref_numbers: set[int]) -> list[Claim]:
+        if not isinstance(items, list):
+            self.err("claims must be a list", getattr(items, "line", None))
+            return []
+        out: list[Claim] = []
+        for m in items:
+            cid = str(m.get("id")) if isinstance(m, dict) else None
+            if not self.keys(m, CLAIM_KEYS, CLAIM_REQUIRED, "claim", cid):
+                continue
+            c = self.claim(m, cid or "?", review, ref_numbers)
+            if c is not None:
+                out.append(c)
+        return out
+
+    def claim(
+        self, m: _Map, cid: str, review: Review | None, ref_numbers: set[int]
+    ) -> Claim | None:
+        n_errors = len(self.errors)
+        kl = m.key_lines
+        rid = review.id if review else "?"
+        if not re.fullmatch(re.escape(rid) + r"-\d{3,}", cid):
+            self.err(f"claim id must be '{rid}-NNN'", kl.get("id", m.line), cid)
+        try:
+            kind = ClaimKind(m["kind"])
+        except ValueError:
+            self.err(
+                f"kind must be one of {[k.value for k in ClaimKind]}, got {m['kind']!r}",
+                kl.get("kind"),
+                cid,
+            )
+            kind = ClaimKind.REGULATION
+        quote = m.get("quote")
+        if not isinstance(quote, str) or not quote.strip():
+            self.err("quote must be non-empty text", kl.get("quote", m.line), cid)
+            quote = ""
+        section = str(m.get("section", "")).strip()
+        if not section:
+            self.err("section must be non-empty", kl.get("section", m.line), cid)
+        refs_raw = m.get("references")
+        numbers: list[int] = []
+        if not isinstance(refs_raw, list) or not all(isinstance(x, int) for x in refs_raw):
+            self.err(
+                "references must be a list of reference numbers ([] when none is printed)",
+                kl.get("references", m.line),
+                cid,
+            )
+        else:
+            for num in refs_raw:
+                if num not in ref_numbers:
+                    self.err(
+                        f"reference [{num}] is not in this file's references list",
+                        kl.get("references"),
+                        cid,
+                    )
+                numbers.append(num)
+        subject: Ref | None = None
+        if m.get("subject") == "exosome":
+            if "carrier" not in m:
+                self.err("'subject: exosome' needs a carrier", kl.get("subject"), cid)
+        else:
+            subject = self.ref(m.get("subject"), kl.get("subject", m.line), "subject", cid)
+        predicate = self.ref(m.get("predicate"), kl.get("predicate", m.line), "predicate", cid)
+        obj = self.ref(m.get("object"), kl.get("object", m.line), "object", cid)
+        carrier = None
+        if "carrier" in m:
+            cm = m["carrier"]
+            if self.keys(cm, CARRIER_KEYS, set(), "carrier", cid):
+                donor = (
+                    self.ref(cm["donor"], cm.key_lines["donor"], "donor", cid)
+                    if "donor" in cm
+                    else None
+                )
+                recipient = (
+                    self.ref(cm["recipient"], cm.key_lines["recipient"], "recipient", cid)
+                    if "recipient" in cm
+                    else None
+                )
+                if donor is None and "donor_text" not in cm:
+                    self.err("carrier needs a donor or a donor_text", cm.line, cid)
+                carrier = Carrier(donor, recipient, cm.get("donor_text"))
+        elif kind is ClaimKind.TRANSFER:
+            self.err("a transfer claim needs a carrier (donor, recipient)", m.line, cid)
+        level = m.get("level")
+        if level is not None and level not in ("increased", "decreased"):
+            self.err(
+                f"level must be 'increased' or 'decreased', got {level!r}", kl.get("level"), cid
+            )
+        corr = m.get("correlation")
+        if corr is not None and corr not in ("positive", "negative"):
+            self.err(
+                f"correlation must be 'positive' or 'negative', got {corr!r}",
+                kl.get("correlation"),
+                cid,
+            )
+        hedged = m.get("hedged", False)
+        if not isinstance(hedged, bool):
+            self.err("hedged must be true or false", kl.get("hedged"), cid)
+            hedged = False
+        disease_model = m.get("disease_model")
+        if disease_model is not None and _squash(str(disease_model)) not in _squash(quote):
+            self.err(
+                "disease_model must be the review's words, a substring of the quote",
+                kl.get("disease_model"),
+                cid,
+            )
+        default_eco = "ECO:0000304" if numbers else "ECO:0000303"
+        eco = self.ref(
+            m.get("evidence_code", default_eco),
+            kl.get("evidence_code", m.line),
+            "evidence_code",
+            cid,
+        )
+        lang = str(m.get("quote_lang", review.language if review else "zh"))
+        if not LANG.fullmatch(lang):
+            self.err(f"quote_lang must be a language tag, got {lang!r}", kl.get("quote_lang"), cid)
+        if len(self.errors) > n_errors or predicate is None or obj is None or eco is None:
+            return None
+        return Claim(
+            id=cid,
+            review=rid,
+            kind=kind,
+            section=section,
+            quote=quote.strip(),
+            quote_lang=lang,
+            references=tuple(numbers),
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            organism=self.refs(m.get("organism"), kl.get("organism", m.line), "organism", cid),
+            cell_types=self.refs(
+                m.get("cell_types"), kl.get("cell_types", m.line), "cell_types", cid
+            ),
+            anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", m.line), "anatomy", cid),
+            disease=self.refs(m.get("disease"), kl.get("disease", m.line), "disease", cid),
+            disease_model=str(disease_model).strip() if disease_model else None,
+            experimental_system=self.refs(
+                m.get("experimental_system"),
+                kl.get("experimental_system", m.line),
+                "experimental_system",
+                cid,
+            ),
+            species_gene=(
+                self.ref(m["species_gene"], kl["species_gene"], "species_gene", cid)
+                if "species_gene" in m
+                else None
+            ),
+            carrier=carrier,
+            level=level,
+            correlation=corr,
+            hedged=hedged,
+            evidence_code=eco,
+            note=str(m["note"]).strip() if m.get("note") else None,
+            file=self.file,
+            line=m.line,
+        )
+
+
+def _squash(s: str) -> str:
+    return "".join(s.split())
+
+
+def curation_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError(f"curation directory not found: {directory}")
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise InputError(f"no curation files (*.yaml) in {directory}")
+    return files
+
+
+def load_curation(directory: Path) -> Curation:
+    """Load and cross-check every ``*.yaml`` in ``directory``."""
+    return load_files(curation_files(directory))
+
+
+def load_files(files: Iterable[Path]) -> Curation:
+    cur = Curation()
+    errors: list[InputError] = []
+    claim_at: dict[str, str] = {}
+    review_at: dict[str, str] = {}
+    entity_def: dict[str, Entity] = {}
+    for path in files:
+        fl = _FileLoader(path, _display(path))
+        try:
+            review, references, entities, claims = fl.load()
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        errors.extend(fl.errors)
+        if review is not None:
+            if review.id in review_at:
+                errors.append(
+                    InputError(
+                        f"duplicate review id {review.id!r} (also in {review_at[review.id]})",
+                        Location(fl.file, review.line),
+                    )
+                )
+            review_at[review.id] = fl.file
+            cur.reviews.append(review)
+        cur.references.extend(references)
+        for e in entities:
+            prev = entity_def.get(e.curie)
+            if prev is None:
+                entity_def[e.curie] = e
+                cur.entities.append(e)
+            elif (prev.kind, prev.label, prev.organism, prev.models) != (
+                e.kind,
+                e.label,
+                e.organism,
+                e.models,
+            ):
+                errors.append(
+                    InputError(
+                        f"entity {e.curie} is declared differently in {prev.file}:{prev.line}",
+                        Location(e.file, e.line),
+                    )
+                )
+        for c in claims:
+            if c.id in claim_at:
+                errors.append(
+                    InputError(
+                        f"duplicate claim id (first at {claim_at[c.id]})",
+                        Location(c.file, c.line, c.id),
+                    )
+                )
+                continue
+            claim_at[c.id] = f"{c.file}:{c.line}"
+            cur.claims.append(c)
+    for c in cur.claims:
+        for r in c.refs():
+            if r.prefix in MINTED_NEEDING_DECLARATION and r.curie not in entity_def:
+                errors.append(
+                    InputError(
+                        f"{r.curie} is not declared under 'entities:' "
+                        "(minted entities need a label)",
+                        Location(c.file, r.line, c.id),
+                    )
+                )
+    if errors:
+        raise InputErrors(errors)
+    return cur
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,81 @@
+"""The one prefix map (``ontology/prefixes.json``) and the CURIE converter built from it."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import curies
+
+from . import paths
+
+# Prefixes that name identifiers in upstream resources and the pattern their local part has.
+LOCAL_ID_PATTERNS: dict[str, re.Pattern[str]] = {
+    "mirbase": re.compile(r"MI\d{7}"),
+    "mirbase.mature": re.compile(r"MIMAT\d{7}"),
+    "hgnc": re.compile(r"[1-9]\d*"),
+    "MGI": re.compile(r"[1-9]\d*"),
+    "rgd": re.compile(r"[1-9]\d*"),
+    "NCBIGene": re.compile(r"[1-9]\d*"),
+    "GO": re.compile(r"\d{7}"),
+    "CL": re.compile(r"\d{7}"),
+    "UBERON": re.compile(r"\d{7}"),
+    "DOID": re.compile(r"\d+"),
+    "MONDO": re.compile(r"\d{7}"),
+    "EFO": re.compile(r"\d{7}"),
+    "ECO": re.compile(r"\d{7}"),
+    "RO": re.compile(r"\d{7}"),
+    "SO": re.compile(r"\d{7}"),
+    "NCBITaxon": re.compile(r"[1-9]\d*"),
+    "CHEBI": re.compile(r"[1-9]\d*"),
+    "IAO": re.compile(r"\d{7}"),
+    "doi": re.compile(r"10\.\d{4,9}/\S+"),
+    "mirna": re.compile(r"(?:miR|let|lin|bantam)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"),
+    "ncrna": re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*"),
+    "cellline": re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*"),
+    "intervention": re.compile(r"[a-z0-9][a-z0-9\-]*"),
+}
+
+# Prefixes a curator may use in a claim; anything else in prefixes.json is vocabulary.
+ENTITY_PREFIXES = frozenset(LOCAL_ID_PATTERNS) - {"doi", "IAO"}
+
+# Lower-/upper-case spellings curators commonly use, normalised to the canonical prefix.
+SYNONYMS: dict[str, str] = {"HGNC": "hgnc", "mgi": "MGI", "RGD": "rgd", "ncbigene": "NCBIGene"}
+
+
+@cache
+def prefix_map() -> dict[str, str]:
+    with paths.prefixes_file().open(encoding="utf-8") as fh:
+        data: dict[str, str] = json.load(fh)
+    return data
+
+
+@cache
+def converter() -> curies.Converter:
+    records = []
+    pm = prefix_map()
+    for prefix, uri in pm.items():
+        synonyms = [s for s, canonical in SYNONYMS.items() if canonical == prefix]
+        records.append(curies.Record(prefix=prefix, uri_prefix=uri, prefix_synonyms=synonyms))
+    return curies.Converter(records)
+
+
+def expand(curie: str) -> str:
+    """Expand a CURIE of the prefix map; raise ``KeyError`` for an unknown prefix."""
+    iri = converter().expand(curie, strict=False)
+    if iri is None:
+        raise KeyError(curie)
+    return str(iri)
+
+
+def compress(iri: str) -> str:
+    """Compress an IRI to a CURIE of the prefix map, or return it unchanged."""
+    c = converter().compress(iri, strict=False)
+    return str(c) if c else iri
+
+
+def normalize(curie: str) -> str:
+    """Return the canonical spelling of a CURIE (``HGNC:5`` -> ``hgnc:5``)."""
+    prefix, _, local = curie.partition(":")
+    return f"{SYNONYMS.get(prefix, prefix)}:{local}"
