@@ -1,0 +1,291 @@
+"""The build: curation -> RDF -> validate -> reason -> release files, written atomically.
+
+Everything is written into a temporary sibling of the output directory; only when validation
+and reasoning pass is it swapped in, so a failed build leaves the previous ``build/`` intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import parse as ox_parse
+
+from . import __version__, paths, prefixes, serialize
+from .errors import InputError, InputErrors, Location, NonConformance
+from .load import load_curation
+from .model import Curation
+from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads, graph_iri
+from .reason import ReasonMode, ReasonResult, check_consistency
+
+RDFS_LABEL = prefixes.expand("rdfs:label")
+MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
+
+OUTPUTS = {
+    "bonekg.ttl": "text/turtle",
+    "bonekg.nt": "application/n-triples",
+    "bonekg.jsonld": "application/ld+json",
+    "bonekg.owl": "application/rdf+xml",
+    "bonekg.trig": "application/trig",
+    "mappings.sssom.tsv": "text/tab-separated-values",
+}
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    triples: int
+    claims: int
+    reviews: int
+    files: dict[str, str] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    reasoning: ReasonResult | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def ontology_files() -> list[Path]:
+    return [paths.tbox_file(), *sorted(paths.imports_dir().glob("*.ttl"))]
+
+
+def ontology_quads() -> list[Quad]:
+    out: list[Quad] = []
+    for f in ontology_files():
+        try:
+            for t in ox_parse(path=str(f), format=RdfFormat.TURTLE):
+                out.append(Quad(t.subject, t.predicate, t.object, DefaultGraph()))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"{f}: cannot parse ontology file: {exc}") from exc
+    return out
+
+
+def label_map(quads: Iterable[Quad]) -> dict[str, str]:
+    """IRI -> one label (English or untagged preferred, then the smallest), for naming things."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for q in quads:
+        if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
+            lang = q.object.language
+            rank = 0 if lang in (None, "en") else 1
+            found.setdefault(q.subject.value, []).append((rank, q.object.value))
+    return {k: sorted(v)[0][1] for k, v in found.items()}
+
+
+def check_terms(cur: Curation, labels: dict[str, str], upstream_labels: dict[str, set[str]]) -> None:
+    """Every external term is in an import module and carries the label the curator expects."""
+    errors: list[InputError] = []
+    for claim in cur.claims:
+        for ref in claim.refs():
+            if ref.prefix in MINTED:
+                continue
+            iri = prefixes.expand(ref.curie)
+            if iri not in labels:
+                errors.append(
+                    InputError(
+                        f"{ref.curie} is not in the import modules (ontology/imports/); "
+                        "run `bonekg imports refresh --refdata ../shared/refdata`",
+                        Location(claim.file, ref.line, claim.id),
+                    )
+                )
+            elif ref.label is not None and ref.label not in upstream_labels.get(iri, set()):
+                errors.append(
+                    InputError(
+                        f"{ref.curie} is labelled {labels[iri]!r} upstream, "
+                        f"but the curation says {ref.label!r}",
+                        Location(claim.file, ref.line, claim.id),
+                    )
+                )
+    if errors:
+        raise NonConformance(InputErrors(errors).message)
+
+
+def _all_labels(quads: Iterable[Quad]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for q in quads:
+        if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
+            out.setdefault(q.subject.value, set()).add(q.object.value)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build(
+    curation_dir: Path,
+    out_dir: Path,
+    reason: ReasonMode = ReasonMode.AUTO,
+    validate: bool = True,
+    log: Callable[[str], None] = lambda _: None,
+) -> BuildResult:
+    stages: dict[str, float] = {}
+
+    def stage(name: str, t0: float) -> float:
+        t1 = time.perf_counter()
+        stages[name] = round(t1 - t0, 3)
+        return t1
+
+    t = time.perf_counter()
+    cur = load_curation(curation_dir)
+    t = stage("load", t)
+    onto = ontology_quads()
+    labels = label_map(onto)
+    check_terms(cur, labels, _all_labels(onto))
+    quads = serialize.canonical_quads([*onto, *curation_quads(cur, Labels(labels))])
+    triples = serialize.union_triples(quads)
+    t = stage("rdf", t)
+
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        n = serialize.write_ntriples(triples, tmp / "bonekg.nt")
+        serialize.write_turtle(triples, tmp / "bonekg.ttl")
+        serialize.write_jsonld(triples, tmp / "bonekg.jsonld")
+        serialize.write_rdfxml(triples, tmp / "bonekg.owl")
+        serialize.write_trig(quads, tmp / "bonekg.trig")
+        t = stage("serialize", t)
+
+        if validate:
+            _validate(tmp / "bonekg.nt", cur)
+            t = stage("validate", t)
+
+        result_reason = check_consistency(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
+        t = stage("reason", t)
+
+        from .mappings import write_sssom
+
+        write_sssom(tmp / "bonekg.nt", tmp / "mappings.sssom.tsv", __version__)
+        _write_void(tmp, triples, n, cur)
+        files = _write_manifest(tmp, n, len(cur.claims))
+        t = stage("write", t)
+        _swap(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    res = BuildResult(out_dir, n, len(cur.claims), len(cur.reviews), files, stages, result_reason)
+    if result_reason.message.startswith("WARNING"):
+        res.warnings.append(result_reason.message)
+    return res
+
+
+def claim_locations(cur: Curation) -> dict[str, str]:
+    return {c.id: f"{c.file}:{c.line}" for c in cur.claims}
+
+
+def _validate(nt_file: Path, cur: Curation) -> None:
+    import rdflib
+
+    from .validate import format_text, validate_graph
+
+    data = rdflib.Graph()
+    data.parse(nt_file, format="nt")
+    store = Store()
+    store.bulk_load(path=str(nt_file), format=RdfFormat.N_TRIPLES)
+    report = validate_graph(data, store, claim_locations(cur))
+    if not report.conforms:
+        raise NonConformance(format_text(report).rstrip())
+
+
+def _swap(tmp: Path, out_dir: Path) -> None:
+    """Replace out_dir by tmp with two renames; the old build survives any earlier failure."""
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        out_dir.rename(old)
+    try:
+        tmp.rename(out_dir)
+    except BaseException:
+        if old.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None:
+    """VoID + DCAT description of the release; void:triples equals the lines of bonekg.nt."""
+    x = prefixes.expand
+    ds = NamedNode(RELEASE_IRI)
+    lit = Literal
+    integer = NamedNode(x("xsd:integer"))
+    out: list[Triple] = []
+
+    def add(s: NamedNode, p: str, o: NamedNode | Literal) -> None:
+        out.append(Triple(s, NamedNode(x(p)), o))
+
+    add(ds, "rdf:type", NamedNode(x("void:Dataset")))
+    add(ds, "rdf:type", NamedNode(x("dcat:Dataset")))
+    add(ds, "dcterms:title", lit("bonekg: miRNA and exosome claims in bone remodelling", language="en"))
+    add(
+        ds,
+        "dcterms:description",
+        lit(
+            "Curated claims from review articles on how microRNAs and exosomes regulate "
+            "bone remodelling, each with its verbatim supporting sentence, citation and "
+            "identifiers from miRBase, HGNC, GO, CL, UBERON, DOID/MONDO, ECO, RO, NCBITaxon "
+            "and ChEBI.",
+            language="en",
+        ),
+    )
+    add(ds, "dcterms:license", NamedNode("https://creativecommons.org/licenses/by/4.0/"))
+    add(ds, "owl:versionInfo", lit(__version__))
+    add(ds, "pav:version", lit(__version__))
+    add(ds, "void:triples", lit(str(n), datatype=integer))
+    add(ds, "void:uriSpace", lit("https://w3id.org/bonekg/"))
+    add(ds, "void:vocabulary", NamedNode(x("bkg:")))
+    add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/N-Triples"))
+    add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/Turtle"))
+    add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
+    add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/RDF_XML"))
+    add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/TriG"))
+    add(ds, "dcterms:isPartOf", NamedNode(RELEASE_GRAPH))
+    subjects = {t.subject.value for t in triples}
+    add(ds, "void:distinctSubjects", lit(str(len(subjects)), datatype=integer))
+    claims = sorted(c.id for c in cur.claims)
+    for cid in claims[:3]:
+        add(ds, "void:exampleResource", NamedNode(x(f"claim:{cid}")))
+    for name, media in OUTPUTS.items():
+        if not (tmp / name).exists():
+            continue
+        dist = NamedNode(f"{RELEASE_IRI}/{name}")
+        if name != "mappings.sssom.tsv":
+            add(ds, "void:dataDump", dist)
+        add(ds, "dcat:distribution", dist)
+        add(dist, "rdf:type", NamedNode(x("dcat:Distribution")))
+        add(dist, "dcat:downloadURL", dist)
+        add(dist, "dcat:mediaType", lit(media))
+        add(dist, "dcat:byteSize", lit(str((tmp / name).stat().st_size), datatype=integer))
+    for review in sorted(cur.reviews, key=lambda r: r.id):
+        sub = graph_iri(review.id)
+        n_claims = sum(1 for c in cur.claims if c.review == review.id)
+        add(ds, "void:subset", sub)
+        add(sub, "rdf:type", NamedNode(x("void:Dataset")))
+        add(sub, "dcterms:title", lit(f"claims of review {review.id}", language="en"))
+        add(sub, "void:entities", lit(str(n_claims), datatype=integer))
+    serialize.write_turtle(sorted(out, key=str), tmp / "void.ttl")
+
+
+def _write_manifest(tmp: Path, n: int, claims: int) -> dict[str, str]:
+    files = {
+        p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file() and p.name != "manifest.json"
+    }
+    manifest = {
+        "name": "bonekg",
+        "version": __version__,
+        "release": RELEASE_IRI,
+        "graph": RELEASE_GRAPH,
+        "triples": n,
+        "claims": claims,
+        "files": {k: {"sha256": v, "bytes": (tmp / k).stat().st_size} for k, v in files.items()},
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return files

@@ -1,0 +1,305 @@
+"""The ``bonekg`` command line: a thin layer over the pipeline modules.
+
+Exit codes: 0 ok; 1 the data does not conform / is inconsistent / a store refused; 2 usage or
+unreadable input. Errors go to stderr, data to stdout; ``--debug`` shows tracebacks.
+Heavy libraries are imported inside the commands so that ``bonekg --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import BonekgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_REFDATA = Path("../shared/refdata")
+DEFAULT_SOURCES = Path("../shared/sources")
+
+
+def build_option(f: F) -> F:
+    return click.option(
+        "--build",
+        "build_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("build"),
+        show_default=True,
+        help="Build directory to read.",
+    )(f)
+
+
+def curation_option(f: F) -> F:
+    return click.option(
+        "--curation",
+        "curation_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Curation directory (default: ./curation, else the packaged curation).",
+    )(f)
+
+
+def refdata_option(f: F) -> F:
+    return click.option(
+        "--refdata",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_REFDATA,
+        show_default=True,
+        help="Folder of upstream reference files (miRBase, HGNC, GO, CL …).",
+    )(f)
+
+
+def _curation(curation_dir: Path | None) -> Path:
+    from . import paths
+
+    return curation_dir if curation_dir is not None else paths.default_curation_dir()
+
+
+def err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="bonekg")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """bonekg: a curated knowledge graph of miRNA and exosome claims in bone remodelling."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@curation_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Output directory (replaced atomically).",
+)
+@click.option(
+    "--reason",
+    type=click.Choice(["auto", "required", "off"]),
+    default="auto",
+    show_default=True,
+    help="HermiT consistency check: auto skips with a warning when Java is missing.",
+)
+@click.option("--no-validate", is_flag=True, help="Skip SHACL and QC validation (not for releases).")
+def build(curation_dir: Path | None, out_dir: Path, reason: str, no_validate: bool) -> None:
+    """Build the graph from curation YAML into every RDF format (atomically)."""
+    from .build import build as run_build
+    from .reason import ReasonMode
+
+    res = run_build(_curation(curation_dir), out_dir, ReasonMode(reason), validate=not no_validate)
+    for w in res.warnings:
+        err(w)
+    msg = res.reasoning.message if res.reasoning else ""
+    click.echo(
+        f"built {res.out_dir}: {res.reviews} reviews, {res.claims} claims, {res.triples} triples; "
+        f"{msg}"
+    )
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@build_option
+@curation_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True
+)
+def validate(path: Path | None, build_dir: Path, curation_dir: Path | None, fmt: str) -> None:
+    """Validate the build (default) or any RDF file against the SHACL shapes and QC rules.
+
+    Exit 0 conforms, 1 violations, 2 unreadable input.
+    """
+    from pyoxigraph import Store
+
+    from .build import claim_locations
+    from .errors import InputError, UsageError
+    from .load import load_curation
+    from .validate import format_json, format_text, format_ttl, read_rdf, validate_graph
+
+    target = path or build_dir / "bonekg.nt"
+    if path is None and not target.is_file():
+        raise UsageError(f"no build at {build_dir} (run `bonekg build` first, or give a PATH)")
+    data = read_rdf(target)
+    store = Store()
+    store.extend(_to_ox(data))
+    locations: dict[str, str] = {}
+    try:
+        locations = claim_locations(load_curation(_curation(curation_dir)))
+    except InputError:
+        pass  # locations are a convenience; the RDF is what is validated
+    report = validate_graph(data, store, locations)
+    out = {"text": format_text, "json": format_json, "ttl": format_ttl}[fmt](report)
+    click.echo(out, nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+def _to_ox(graph: Any) -> Any:
+    from pyoxigraph import Quad, RdfFormat, parse
+
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return (Quad(t.subject, t.predicate, t.object) for t in parse(data, format=RdfFormat.N_TRIPLES))
+
+
+@cli.command("check-quotes")
+@curation_option
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SOURCES,
+    show_default=True,
+)
+def check_quotes_cmd(curation_dir: Path | None, sources: Path) -> None:
+    """Check every quote is an exact substring of its source file (whitespace aside)."""
+    from .load import load_curation
+    from .quotes import check_quotes
+
+    cur = load_curation(_curation(curation_dir))
+    problems = check_quotes(cur, sources)
+    for p in problems:
+        click.echo(str(p))
+    click.echo(f"{len(cur.claims)} claims checked, {len(problems)} problem(s)", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@cli.command("check-ids")
+@build_option
+@refdata_option
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SOURCES,
+    show_default=True,
+    help="Source review texts, to check that each DOI appears in the review that cites it.",
+)
+def check_ids_cmd(build_dir: Path, refdata: Path, sources: Path) -> None:
+    """Check every external identifier of the build against the upstream reference files."""
+    from .checkids import check_ids
+    from .errors import UsageError
+
+    if not (build_dir / "bonekg.nt").is_file():
+        raise UsageError(f"no build at {build_dir} (run `bonekg build` first)")
+    if not refdata.is_dir():
+        raise UsageError(f"reference data folder not found: {refdata}")
+    problems = check_ids(build_dir, refdata, sources if sources.is_dir() else None)
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        err(f"check-ids: {len(problems)} problem(s)")
+        sys.exit(1)
+    click.echo("check-ids: every identifier exists upstream, is live and carries its label")
+
+
+@cli.group()
+def imports() -> None:
+    """Import modules extracted from the upstream ontologies and databases."""
+
+
+@imports.command("refresh")
+@refdata_option
+@curation_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to write the modules (default: ontology/imports).",
+)
+def imports_refresh(refdata: Path, curation_dir: Path | None, out_dir: Path | None) -> None:
+    """Extract one module per source holding every used term with its ancestors."""
+    from . import paths
+    from .errors import UsageError
+    from .imports import refresh
+    from .load import load_curation
+
+    if not refdata.is_dir():
+        raise UsageError(f"reference data folder not found: {refdata}")
+    written = refresh(refdata, load_curation(_curation(curation_dir)), out_dir or paths.imports_dir())
+    for p in written:
+        click.echo(str(p))
+
+
+@imports.command("check")
+@curation_option
+def imports_check(curation_dir: Path | None) -> None:
+    """Fail when the curation uses a term the import modules lack (a stale module)."""
+    from . import paths
+    from .imports import check
+    from .load import load_curation
+
+    problems = check(load_curation(_curation(curation_dir)), paths.imports_dir())
+    for p in problems:
+        click.echo(p)
+    if problems:
+        err(f"imports check: {len(problems)} problem(s); run `bonekg imports refresh`")
+        sys.exit(1)
+    click.echo("imports check: every used term is in the import modules")
+
+
+@cli.command("prefixes")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonld", "turtle", "shacl"]),
+    default="json",
+    show_default=True,
+)
+def prefixes_cmd(fmt: str) -> None:
+    """Print the project's prefix map."""
+    import json
+
+    from .prefixes import prefix_map
+    from .serialize import context_text
+
+    pm = prefix_map()
+    if fmt == "json":
+        click.echo(json.dumps(pm, indent=2))
+    elif fmt == "jsonld":
+        click.echo(context_text(), nl=False)
+    elif fmt == "turtle":
+        for p, ns in pm.items():
+            click.echo(f"@prefix {p}: <{ns}> .")
+    else:
+        click.echo("@prefix sh: <http://www.w3.org/ns/shacl#> .")
+        click.echo("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .")
+        click.echo("<https://w3id.org/bonekg/prefixes> sh:declare")
+        decls = [
+            f'  [ sh:prefix "{p}" ; sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in pm.items()
+        ]
+        click.echo(" ,\n".join(decls) + " .")
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="bonekg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err("aborted")
+        sys.exit(1)
+    except BonekgError as exc:
+        if debug:
+            raise
+        err(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
