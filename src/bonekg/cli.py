@@ -247,6 +247,45 @@ def imports_check(curation_dir: Path | None) -> None:
     click.echo("imports check: every used term is in the import modules")
 
 
+@cli.command()
+@curation_option
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SOURCES,
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the Markdown report here (e.g. docs/coverage.md) instead of stdout.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when a miRNA sentence has no claim and no reason.")
+def coverage(curation_dir: Path | None, sources: Path, out_file: Path | None, strict: bool) -> None:
+    """Report claims per review and kind, and every miRNA sentence that yields no claim."""
+    from .coverage import coverage as run_coverage
+    from .coverage import markdown, unexplained
+    from .errors import UsageError
+    from .load import load_curation
+
+    if not sources.is_dir():
+        raise UsageError(f"source texts folder not found: {sources}")
+    reports = run_coverage(load_curation(_curation(curation_dir)), sources)
+    text = markdown(reports)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}")
+    gaps = unexplained(reports)
+    if gaps:
+        err(f"coverage: {len(gaps)} miRNA sentence(s) without a claim or a recorded reason")
+        if strict:
+            sys.exit(1)
+
+
 @cli.command("prefixes")
 @click.option(
     "--format",

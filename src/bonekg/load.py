@@ -25,6 +25,7 @@ from .model import (
     Ref,
     Reference,
     Review,
+    Skipped,
     Text,
 )
 
@@ -33,7 +34,8 @@ DOI = re.compile(r"10\.\d{4,9}/\S+")
 LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*")
 SPDX = re.compile(r"[A-Za-z0-9.+\-]+")
 
-TOP_KEYS = {"review", "references", "entities", "claims"}
+TOP_KEYS = {"review", "references", "entities", "claims", "skipped"}
+SKIPPED_KEYS = {"quote", "reason"}
 REVIEW_KEYS = {
     "id",
     "doi",
@@ -271,16 +273,40 @@ class _FileLoader:
         out = [self.ref(v, ln, slot, claim) for v, ln in zip(value, lines, strict=True)]
         return tuple(r for r in out if r is not None)
 
-    def load(self) -> tuple[Review | None, list[Reference], list[Entity], list[Claim]]:
+    def load(
+        self,
+    ) -> tuple[Review | None, list[Reference], list[Entity], list[Claim], list[Skipped]]:
         data = read_yaml(self.path)
+        if isinstance(data, dict) and set(data) == {"entities"}:
+            # A shared file of minted entities used by several reviews (curation/entities.yaml).
+            return None, [], self.entities(data["entities"] or []), [], []
         if not self.keys(data, TOP_KEYS, {"review", "claims"}, "the file"):
-            return None, [], [], []
+            return None, [], [], [], []
         review = self.review(data["review"]) if "review" in data else None
         rid = review.id if review else "?"
         references = self.references(data.get("references") or [], rid)
         entities = self.entities(data.get("entities") or [])
         claims = self.claims(data.get("claims") or [], review, {r.number for r in references})
-        return review, references, entities, claims
+        skipped = self.skipped(data.get("skipped") or [], rid)
+        return review, references, entities, claims, skipped
+
+    def skipped(self, items: Any, rid: str) -> list[Skipped]:
+        if not isinstance(items, list):
+            self.err("skipped must be a list", getattr(items, "line", None))
+            return []
+        out: list[Skipped] = []
+        for m in items:
+            if not self.keys(m, SKIPPED_KEYS, SKIPPED_KEYS, "skipped sentence"):
+                continue
+            quote, reason = m.get("quote"), m.get("reason")
+            if not isinstance(quote, str) or not quote.strip():
+                self.err("skipped: quote must be non-empty text", m.line)
+                continue
+            if not isinstance(reason, str) or not reason.strip():
+                self.err("skipped: reason must be non-empty text", m.line)
+                continue
+            out.append(Skipped(rid, quote.strip(), reason.strip(), self.file, m.line))
+        return out
 
     def review(self, m: Any) -> Review | None:
         if not self.keys(m, REVIEW_KEYS, REVIEW_REQUIRED, "review"):
@@ -608,7 +634,7 @@ def load_files(files: Iterable[Path]) -> Curation:
     for path in files:
         fl = _FileLoader(path, _display(path))
         try:
-            review, references, entities, claims = fl.load()
+            review, references, entities, claims, skipped = fl.load()
         except InputError as exc:
             errors.append(exc)
             continue
@@ -624,6 +650,7 @@ def load_files(files: Iterable[Path]) -> Curation:
             review_at[review.id] = fl.file
             cur.reviews.append(review)
         cur.references.extend(references)
+        cur.skipped.extend(skipped)
         for e in entities:
             prev = entity_def.get(e.curie)
             if prev is None:

@@ -138,6 +138,17 @@ class Claim:
         return out
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A sentence naming a miRNA (or an exosome finding) that deliberately yields no claim."""
+
+    review: str
+    quote: str
+    reason: str
+    file: str = ""
+    line: int = 0
+
+
 @dataclass
 class Curation:
     """Everything loaded from a curation directory."""
@@ -146,6 +157,7 @@ class Curation:
     references: list[Reference] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def all_refs(self) -> list[Ref]:
         out: list[Ref] = []

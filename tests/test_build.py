@@ -1,0 +1,303 @@
+"""`bonekg build`: every format, golden RDF, determinism, atomicity, HermiT, CLI contract."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic, to_isomorphic
+
+from bonekg import __version__
+from bonekg.build import BuildResult, build, label_map, ontology_quads
+from bonekg.errors import Inconsistent, NonConformance
+from bonekg.load import load_files
+from bonekg.rdf import Labels, curation_quads
+from bonekg.reason import ReasonMode, check_consistency, java_available
+
+from .conftest import REPO, need
+
+MINI = Path(__file__).parent / "resources" / "mini"
+GOLDEN = MINI / "golden.nt"
+BKG = rdflib.Namespace("https://w3id.org/bonekg/vocab/")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+
+
+@pytest.fixture(scope="module")
+def mini_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("mini") / "build"
+    return build(MINI, out, ReasonMode.OFF)
+
+
+def _nt_graph(path: Path) -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(path, format="nt")
+    return g
+
+
+def test_mini_curation_rdf_matches_golden_graph() -> None:
+    """Compared as graphs (isomorphism); BONEKG_REGENERATE_GOLDEN=1 rewrites the golden file."""
+    cur = load_files([MINI / "mini.yaml"])
+    labels = Labels(label_map(ontology_quads()))
+    lines = sorted({f"{q.triple} .\n" for q in curation_quads(cur, labels)})
+    got = rdflib.Graph()
+    got.parse(data="".join(lines), format="nt")
+    if os.environ.get("BONEKG_REGENERATE_GOLDEN"):
+        GOLDEN.write_text("".join(lines), encoding="utf-8")
+    expected = _nt_graph(GOLDEN)
+    if not isomorphic(got, expected):
+        diff_a = set(to_isomorphic(got)) - set(to_isomorphic(expected))
+        diff_b = set(to_isomorphic(expected)) - set(to_isomorphic(got))
+        pytest.fail(f"RDF differs from golden: extra {sorted(diff_a)[:5]} missing {sorted(diff_b)[:5]}")
+
+
+def test_build_writes_every_release_file(mini_build: BuildResult) -> None:
+    names = {p.name for p in mini_build.out_dir.iterdir()}
+    expected = {"bonekg.ttl", "bonekg.nt", "bonekg.jsonld", "bonekg.owl", "bonekg.trig",
+                "void.ttl", "manifest.json", "mappings.sssom.tsv"}  # fmt: skip
+    assert expected <= names
+
+
+def test_ntriples_is_sorted_one_triple_per_line(mini_build: BuildResult) -> None:
+    lines = (mini_build.out_dir / "bonekg.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(set(lines))
+    assert all(line.endswith(" .") for line in lines)
+    assert len(lines) == mini_build.triples
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("bonekg.ttl", "turtle"), ("bonekg.owl", "xml"), ("bonekg.jsonld", "json-ld")],
+)
+def test_every_format_parses_back_to_the_ntriples(
+    mini_build: BuildResult, name: str, fmt: str
+) -> None:
+    nt = _nt_graph(mini_build.out_dir / "bonekg.nt")
+    g = rdflib.Graph()
+    g.parse(mini_build.out_dir / name, format=fmt)
+    assert len(g) == len(nt)
+    assert isomorphic(g, nt)
+
+
+def test_trig_has_one_named_graph_per_review_and_its_union_is_the_ntriples(
+    mini_build: BuildResult,
+) -> None:
+    ds = rdflib.Dataset()
+    ds.parse(mini_build.out_dir / "bonekg.trig", format="trig")
+    names = {str(c.identifier) for c in ds.contexts() if len(c)}
+    assert "https://w3id.org/bonekg/graph/mini2016" in names
+    union = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, _nt_graph(mini_build.out_dir / "bonekg.nt"))
+
+
+def test_jsonld_round_trips_through_an_independent_processor(mini_build: BuildResult) -> None:
+    """pyld (JSON-LD 1.1) expands the compacted file to exactly the N-Triples."""
+    pyld = pytest.importorskip("pyld.jsonld")
+    doc = json.loads((mini_build.out_dir / "bonekg.jsonld").read_text(encoding="utf-8"))
+    nquads = pyld.to_rdf(doc, {"format": "application/n-quads"})
+    g = rdflib.Graph()
+    g.parse(data=nquads, format="nt")
+    assert isomorphic(g, _nt_graph(mini_build.out_dir / "bonekg.nt"))
+
+
+def test_jsonld_is_compacted_with_the_project_context(mini_build: BuildResult, repo: Path) -> None:
+    doc = json.loads((mini_build.out_dir / "bonekg.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((repo / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == context["@context"]
+    claim = next(n for n in doc["@graph"] if n["@id"] == "claim:mini2016-001")
+    assert "bkg:Claim" in claim["@type"]
+    assert claim["bkg:object"] == [{"@id": "hgnc:786"}]
+
+
+def test_context_jsonld_is_derived_from_prefixes_json(repo: Path) -> None:
+    from bonekg.serialize import context_text
+
+    assert (repo / "ontology" / "context.jsonld").read_text(encoding="utf-8") == context_text(), (
+        "ontology/context.jsonld is stale: run `bonekg prefixes --format jsonld > "
+        "ontology/context.jsonld`"
+    )
+
+
+def test_void_triples_equal_the_ntriples_line_count(mini_build: BuildResult) -> None:
+    g = rdflib.Graph()
+    g.parse(mini_build.out_dir / "void.ttl", format="turtle")
+    counts = list(g.objects(None, VOID.triples))
+    lines = (mini_build.out_dir / "bonekg.nt").read_text(encoding="utf-8").count("\n")
+    assert [int(c) for c in counts] == [lines]
+    assert list(g.objects(None, VOID.dataDump))
+    assert list(g.objects(None, VOID.exampleResource))
+    assert (None, rdflib.URIRef("http://purl.org/dc/terms/license"), None) in g
+
+
+def test_manifest_checksums_match_the_files(mini_build: BuildResult) -> None:
+    manifest = json.loads((mini_build.out_dir / "manifest.json").read_text())
+    assert manifest["version"] == __version__
+    for name, info in manifest["files"].items():
+        data = (mini_build.out_dir / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == info["sha256"], name
+
+
+def test_every_claim_is_a_named_individual_with_the_public_vocabulary(
+    mini_build: BuildResult,
+) -> None:
+    g = _nt_graph(mini_build.out_dir / "bonekg.nt")
+    claims = set(g.subjects(rdflib.RDF.type, BKG.Claim))
+    assert {str(c) for c in claims} == {
+        "https://w3id.org/bonekg/claim/mini2016-001",
+        "https://w3id.org/bonekg/claim/mini2016-002",
+    }
+    for c in claims:
+        assert (c, rdflib.RDF.type, rdflib.OWL.NamedIndividual) in g
+        evidence = list(g.objects(c, BKG.evidence))
+        assert evidence
+        for e in evidence:
+            texts = list(g.objects(e, BKG.supportingText))
+            assert len(texts) == 1 and texts[0].language == "zh"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a = build(MINI, tmp_path / "a", ReasonMode.OFF).out_dir
+    b = build(MINI, tmp_path / "b", ReasonMode.OFF).out_dir
+    for f in sorted(a.iterdir()):
+        assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+
+
+def test_failed_build_leaves_the_previous_build_intact(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(MINI, out, ReasonMode.OFF)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    text = (MINI / "mini.yaml").read_text(encoding="utf-8")
+    # A curator's label that contradicts the import module: the build must stop (exit 1).
+    (bad / "mini.yaml").write_text(text.replace("hgnc:786 ! ATF4", "hgnc:786 ! ATF5"))
+    with pytest.raises(NonConformance, match="ATF5"):
+        build(bad, out, ReasonMode.OFF)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build")]
+
+
+def test_build_that_fails_while_writing_leaves_the_previous_build_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    build(MINI, out, ReasonMode.OFF)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import bonekg.serialize
+
+    def boom(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bonekg.serialize, "write_trig", boom)
+    with pytest.raises(OSError, match="disk full"):
+        build(MINI, out, ReasonMode.OFF)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_hermit_finds_the_mini_build_consistent(mini_build: BuildResult) -> None:
+    need(java_available(), "HermiT needs Java: apt-get install default-jre-headless")
+    res = check_consistency(mini_build.out_dir / "bonekg.owl", ReasonMode.REQUIRED)
+    assert res.ran and res.consistent
+
+
+def test_hermit_rejects_an_inconsistent_graph_naming_the_individual(
+    mini_build: BuildResult, tmp_path: Path
+) -> None:
+    need(java_available(), "HermiT needs Java: apt-get install default-jre-headless")
+    g = _nt_graph(mini_build.out_dir / "bonekg.nt")
+    claim = rdflib.URIRef("https://w3id.org/bonekg/claim/mini2016-001")
+    g.add((claim, rdflib.RDF.type, BKG.Evidence))  # Claim and Evidence are disjoint
+    g.serialize(tmp_path / "bad.owl", format="xml")
+    g.serialize(tmp_path / "bad.nt", format="nt")
+    with pytest.raises(Inconsistent) as info:
+        check_consistency(tmp_path / "bad.owl", ReasonMode.REQUIRED, tmp_path / "bad.nt")
+    assert "claim/mini2016-001" in info.value.message
+
+
+def test_real_build_is_consistent_and_conforms(real_build: BuildResult) -> None:
+    """The shipped curation builds, validates (SHACL + QC rules) and, with Java, reasons."""
+    assert real_build.claims > 0
+    need(java_available(), "HermiT needs Java: apt-get install default-jre-headless")
+    assert real_build.reasoning is not None and real_build.reasoning.consistent
+
+
+def _bonekg(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bonekg.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_cli_version_and_exit_code_2_for_bad_input(tmp_path: Path) -> None:
+    v = _bonekg("--version", cwd=tmp_path)
+    assert v.returncode == 0 and __version__ in v.stdout
+    bad = tmp_path / "cur"
+    bad.mkdir()
+    shutil.copy(REPO / "tests/resources/loader/unknown-prefix.yaml", bad / "x.yaml")
+    r = _bonekg("build", "--curation", str(bad), "--out", str(tmp_path / "o"), cwd=tmp_path)
+    assert r.returncode == 2
+    assert "x.yaml:20 [bad2020-001]" in r.stderr
+    assert "Traceback" not in r.stderr
+    d = _bonekg("--debug", "build", "--curation", str(bad), "--out", str(tmp_path / "o"),
+                cwd=tmp_path)  # fmt: skip
+    assert d.returncode != 0 and "Traceback" in d.stderr
+
+
+def test_cli_exit_code_1_when_data_does_not_conform(tmp_path: Path) -> None:
+    bad = tmp_path / "cur"
+    bad.mkdir()
+    text = (MINI / "mini.yaml").read_text(encoding="utf-8")
+    (bad / "mini.yaml").write_text(text.replace("hgnc:786 ! ATF4", "hgnc:786 ! ATF5"))
+    r = _bonekg("build", "--curation", str(bad), "--out", str(tmp_path / "o"),
+                "--reason", "off", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 1, r.stderr
+    assert "mini.yaml" in r.stderr and "mini2016-001" in r.stderr
+
+
+def test_installed_wheel_builds_from_any_directory(tmp_path: Path) -> None:
+    """Build the wheel, install it (no deps: they are in this env) and build elsewhere."""
+    wheel_dir = tmp_path / "wheel"
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheel_dir), str(REPO)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if r.returncode != 0:  # no hatchling in this env: allow build isolation
+        r = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir),
+             str(REPO)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    wheel = next(wheel_dir.glob("bonekg-*.whl"))
+    target = tmp_path / "site"
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+         str(wheel)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(target)}
+    r = subprocess.run(
+        [sys.executable, "-c",
+         "import bonekg.paths as p, sys; print(p.data_root()); "
+         "from bonekg.cli import main; sys.argv=['bonekg','build','--out','out','--reason','off']; main()"],
+        cwd=elsewhere, capture_output=True, text=True, env={**os.environ, **env}, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert str(target) in r.stdout.splitlines()[0]
+    assert (elsewhere / "out" / "bonekg.nt").is_file()
