@@ -15,9 +15,11 @@ from .model import ClaimKind, Curation, Review
 from .quotes import squash
 
 MIRNA_MENTION = re.compile(
-    r"(?:\b(?:hsa-)?mi(?:cro)?R(?:NA)?[\s\-]*\d+|\blet-7|\bmiR\d+|\bmir\d+)", re.IGNORECASE
+    r"(?:\b(?:hsa-)?mi(?:cro)?R(?:NA)?-\s?\d+|\blet-7|\bmiR\d+)", re.IGNORECASE
 )
-SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=\.\s)|\n+")
+# Sentence ends: Chinese full stops; an English full stop after a word of 3+ letters followed
+# by a capital. Newlines are not boundaries: PDF extraction breaks lines inside sentences.
+SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[a-z]{3}\.)\s+(?=[A-Z])")
 REFERENCE_HEADINGS = ("参考文献",)
 
 
@@ -137,7 +139,8 @@ def markdown(reports: list[ReviewCoverage]) -> str:
         if not r.gaps:
             lines.append("None: every sentence that names a miRNA yields at least one claim.")
         for g in r.gaps:
-            text = g.sentence if len(g.sentence) <= 160 else g.sentence[:159] + "…"
+            flat = " ".join(g.sentence.split())
+            text = flat if len(flat) <= 160 else flat[:159] + "…"
             reason = g.reason or "**NO REASON RECORDED — a curation gap**"
             lines.append(f"- {text.replace('|', '/')}  \n  → {reason}")
     return "\n".join(lines) + "\n"

@@ -28,7 +28,7 @@ class Ref:
 
     curie: str
     label: str | None = None
-    line: int | None = None
+    line: int | None = field(default=None, compare=False)
 
     @property
     def prefix(self) -> str:
