@@ -24,7 +24,7 @@ from .errors import InputError, InputErrors, Location, NonConformance
 from .load import load_curation
 from .model import Curation
 from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads, graph_iri
-from .reason import ReasonMode, ReasonResult, check_consistency
+from .reason import Reasoning, ReasonMode, ReasonResult
 
 RDFS_LABEL = prefixes.expand("rdfs:label")
 MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
@@ -77,7 +77,9 @@ def label_map(quads: Iterable[Quad]) -> dict[str, str]:
     return {k: sorted(v)[0][1] for k, v in found.items()}
 
 
-def check_terms(cur: Curation, labels: dict[str, str], upstream_labels: dict[str, set[str]]) -> None:
+def check_terms(
+    cur: Curation, labels: dict[str, str], upstream_labels: dict[str, set[str]]
+) -> None:
     """Every external term is in an import module and carries the label the curator expects."""
     errors: list[InputError] = []
     for claim in cur.claims:
@@ -156,11 +158,15 @@ def build(
         serialize.write_trig(quads, tmp / "bonekg.trig")
         t = stage("serialize", t)
 
-        if validate:
-            _validate(tmp / "bonekg.nt", cur)
-            t = stage("validate", t)
-
-        result_reason = check_consistency(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
+        # HermiT runs in a subprocess while SHACL and the QC rules run here.
+        reasoning = Reasoning(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
+        try:
+            if validate:
+                _validate(tmp / "bonekg.nt", cur)
+                t = stage("validate", t)
+            result_reason = reasoning.result()
+        finally:
+            reasoning.cancel()
         t = stage("reason", t)
 
         from .mappings import write_sssom
@@ -184,15 +190,12 @@ def claim_locations(cur: Curation) -> dict[str, str]:
 
 
 def _validate(nt_file: Path, cur: Curation) -> None:
-    import rdflib
-
+    """SHACL (compiled to SPARQL) + QC rules on the self-contained release graph."""
     from .validate import format_text, validate_graph
 
-    data = rdflib.Graph()
-    data.parse(nt_file, format="nt")
     store = Store()
     store.bulk_load(path=str(nt_file), format=RdfFormat.N_TRIPLES)
-    report = validate_graph(data, store, claim_locations(cur))
+    report = validate_graph(store, claim_locations(cur))
     if not report.conforms:
         raise NonConformance(format_text(report).rstrip())
 
@@ -224,7 +227,11 @@ def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None
 
     add(ds, "rdf:type", NamedNode(x("void:Dataset")))
     add(ds, "rdf:type", NamedNode(x("dcat:Dataset")))
-    add(ds, "dcterms:title", lit("bonekg: miRNA and exosome claims in bone remodelling", language="en"))
+    add(
+        ds,
+        "dcterms:title",
+        lit("bonekg: miRNA and exosome claims in bone remodelling", language="en"),
+    )
     add(
         ds,
         "dcterms:description",
@@ -276,7 +283,9 @@ def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None
 
 def _write_manifest(tmp: Path, n: int, claims: int) -> dict[str, str]:
     files = {
-        p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file() and p.name != "manifest.json"
+        p.name: _sha256(p)
+        for p in sorted(tmp.iterdir())
+        if p.is_file() and p.name != "manifest.json"
     }
     manifest = {
         "name": "bonekg",

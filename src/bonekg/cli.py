@@ -7,6 +7,7 @@ Heavy libraries are imported inside the commands so that ``bonekg --help`` stays
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,7 +92,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="HermiT consistency check: auto skips with a warning when Java is missing.",
 )
-@click.option("--no-validate", is_flag=True, help="Skip SHACL and QC validation (not for releases).")
+@click.option(
+    "--no-validate", is_flag=True, help="Skip SHACL and QC validation (not for releases)."
+)
 def build(curation_dir: Path | None, out_dir: Path, reason: str, no_validate: bool) -> None:
     """Build the graph from curation YAML into every RDF format (atomically)."""
     from .build import build as run_build
@@ -114,41 +117,39 @@ def build(curation_dir: Path | None, out_dir: Path, reason: str, no_validate: bo
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True
 )
-def validate(path: Path | None, build_dir: Path, curation_dir: Path | None, fmt: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["compiled", "pyshacl"]),
+    default="compiled",
+    show_default=True,
+    help="compiled: the shapes compiled to SPARQL on pyoxigraph (fast); pyshacl: the reference.",
+)
+def validate(
+    path: Path | None, build_dir: Path, curation_dir: Path | None, fmt: str, engine: str
+) -> None:
     """Validate the build (default) or any RDF file against the SHACL shapes and QC rules.
 
-    Exit 0 conforms, 1 violations, 2 unreadable input.
+    PATH may be .ttl .nt .jsonld .owl .trig; the TBox and import modules are added as the
+    ontology. Exit 0 conforms, 1 violations, 2 unreadable input.
     """
-    from pyoxigraph import Store
-
     from .build import claim_locations
     from .errors import InputError, UsageError
     from .load import load_curation
-    from .validate import format_json, format_text, format_ttl, read_rdf, validate_graph
+    from .validate import format_json, format_text, format_ttl, load_store, read_rdf, validate_graph
 
     target = path or build_dir / "bonekg.nt"
     if path is None and not target.is_file():
         raise UsageError(f"no build at {build_dir} (run `bonekg build` first, or give a PATH)")
-    data = read_rdf(target)
-    store = Store()
-    store.extend(_to_ox(data))
+    store = load_store(target)
+    data = read_rdf(target) if engine == "pyshacl" else None
     locations: dict[str, str] = {}
-    try:
+    with contextlib.suppress(InputError):  # locations are a convenience; the RDF is validated
         locations = claim_locations(load_curation(_curation(curation_dir)))
-    except InputError:
-        pass  # locations are a convenience; the RDF is what is validated
-    report = validate_graph(data, store, locations)
+    report = validate_graph(store, locations, engine=engine, data=data)
     out = {"text": format_text, "json": format_json, "ttl": format_ttl}[fmt](report)
     click.echo(out, nl=False)
     if not report.conforms:
         sys.exit(1)
-
-
-def _to_ox(graph: Any) -> Any:
-    from pyoxigraph import Quad, RdfFormat, parse
-
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return (Quad(t.subject, t.predicate, t.object) for t in parse(data, format=RdfFormat.N_TRIPLES))
 
 
 @cli.command("check-quotes")
@@ -225,7 +226,9 @@ def imports_refresh(refdata: Path, curation_dir: Path | None, out_dir: Path | No
 
     if not refdata.is_dir():
         raise UsageError(f"reference data folder not found: {refdata}")
-    written = refresh(refdata, load_curation(_curation(curation_dir)), out_dir or paths.imports_dir())
+    written = refresh(
+        refdata, load_curation(_curation(curation_dir)), out_dir or paths.imports_dir()
+    )
     for p in written:
         click.echo(str(p))
 
@@ -262,7 +265,9 @@ def imports_check(curation_dir: Path | None) -> None:
     default=None,
     help="Write the Markdown report here (e.g. docs/coverage.md) instead of stdout.",
 )
-@click.option("--strict", is_flag=True, help="Exit 1 when a miRNA sentence has no claim and no reason.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when a miRNA sentence has no claim and no reason."
+)
 def coverage(curation_dir: Path | None, sources: Path, out_file: Path | None, strict: bool) -> None:
     """Report claims per review and kind, and every miRNA sentence that yields no claim."""
     from .coverage import coverage as run_coverage
@@ -313,10 +318,13 @@ def prefixes_cmd(fmt: str) -> None:
         click.echo("@prefix sh: <http://www.w3.org/ns/shacl#> .")
         click.echo("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .")
         click.echo("<https://w3id.org/bonekg/prefixes> sh:declare")
-        decls = [
-            f'  [ sh:prefix "{p}" ; sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in pm.items()
-        ]
+        decls = [f'  [ sh:prefix "{p}" ; sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in pm.items()]
         click.echo(" ,\n".join(decls) + " .")
+
+
+from .query import query_group  # noqa: E402
+
+cli.add_command(query_group, "query")
 
 
 def main() -> None:

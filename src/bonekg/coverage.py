@@ -73,11 +73,12 @@ def review_coverage(cur: Curation, review: Review, source: Path) -> ReviewCovera
     claims = [c for c in cur.claims if c.review == review.id]
     spans: list[tuple[int, int]] = []
     for c in claims:
-        q = squash(c.quote)
-        i = full.find(q)
-        while i >= 0:
-            spans.append((i, i + len(q)))
-            i = full.find(q, i + 1)
+        for quote in c.quotes():
+            q = squash(quote)
+            i = full.find(q)
+            while i >= 0:
+                spans.append((i, i + len(q)))
+                i = full.find(q, i + 1)
     skipped = [s for s in cur.skipped if s.review == review.id]
     gaps: list[Gap] = []
     covered = 0
@@ -90,9 +91,7 @@ def review_coverage(cur: Curation, review: Review, source: Path) -> ReviewCovera
         reason = next((k.reason for k in skipped if squash(k.quote) in sq), None)
         gaps.append(Gap(s.text, reason))
     kinds = Counter(c.kind.value for c in claims)
-    mirnas = {
-        r.curie for c in claims for r in c.refs() if r.prefix == "mirna"
-    }
+    mirnas = {r.curie for c in claims for r in c.refs() if r.prefix == "mirna"}
     return ReviewCoverage(
         review,
         {k.value: kinds.get(k.value, 0) for k in ClaimKind},
@@ -124,7 +123,9 @@ def markdown(reports: list[ReviewCoverage]) -> str:
         "A sentence that names a miRNA is *covered* when a claim quotes part of it; every other",
         "such sentence is listed with the curator's reason (from `skipped:` in the curation file).",
         "",
-        "| review | source | claims | " + " | ".join(kinds) + " | miRNAs | miRNA sentences | covered |",
+        "| review | source | claims | "
+        + " | ".join(kinds)
+        + " | miRNAs | miRNA sentences | covered |",
         "|---|---|---:|" + "---:|" * len(kinds) + "---:|---:|---:|",
     ]
     for r in reports:

@@ -26,6 +26,7 @@ from .model import (
     Reference,
     Review,
     Skipped,
+    Statement,
     Text,
 )
 
@@ -75,9 +76,11 @@ CLAIM_KEYS = {
     "hedged",
     "evidence_code",
     "note",
+    "also_stated",
 }
 CLAIM_REQUIRED = {"id", "kind", "section", "quote", "references", "subject", "predicate", "object"}
 CARRIER_KEYS = {"donor", "donor_text", "recipient"}
+STATEMENT_KEYS = {"section", "quote", "references"}
 
 # Which prefixes each slot accepts.
 SLOT_PREFIXES: dict[str, frozenset[str]] = {
@@ -468,6 +471,35 @@ class _FileLoader:
                 out.append(c)
         return out
 
+    def statements(
+        self, items: Any, line: int, cid: str, ref_numbers: set[int]
+    ) -> tuple[Statement, ...]:
+        """Other sentences of the same review that state the same claim (more evidence)."""
+        if items is None:
+            return ()
+        if not isinstance(items, list):
+            self.err("also_stated must be a list of {section, quote, references}", line, cid)
+            return ()
+        out: list[Statement] = []
+        for m in items:
+            if not self.keys(m, STATEMENT_KEYS, STATEMENT_KEYS, "also_stated entry", cid):
+                continue
+            quote, refs = m.get("quote"), m.get("references")
+            if not isinstance(quote, str) or not quote.strip():
+                self.err("also_stated: quote must be non-empty text", m.line, cid)
+                continue
+            if not isinstance(refs, list) or not all(isinstance(x, int) for x in refs):
+                self.err("also_stated: references must be a list of numbers", m.line, cid)
+                continue
+            for num in refs:
+                if num not in ref_numbers:
+                    self.err(
+                        f"reference [{num}] is not in this file's references list", m.line, cid
+                    )
+            section = str(m.get("section", "")).strip()
+            out.append(Statement(section, quote.strip(), tuple(refs), m.line))
+        return tuple(out)
+
     def claim(
         self, m: _Map, cid: str, review: Review | None, ref_numbers: set[int]
     ) -> Claim | None:
@@ -569,6 +601,9 @@ class _FileLoader:
         lang = str(m.get("quote_lang", review.language if review else "zh"))
         if not LANG.fullmatch(lang):
             self.err(f"quote_lang must be a language tag, got {lang!r}", kl.get("quote_lang"), cid)
+        also = self.statements(
+            m.get("also_stated"), kl.get("also_stated", m.line), cid, ref_numbers
+        )
         if len(self.errors) > n_errors or predicate is None or obj is None or eco is None:
             return None
         return Claim(
@@ -606,6 +641,7 @@ class _FileLoader:
             hedged=hedged,
             evidence_code=eco,
             note=str(m["note"]).strip() if m.get("note") else None,
+            also_stated=also,
             file=self.file,
             line=m.line,
         )

@@ -94,6 +94,16 @@ class Carrier:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """Another place where the same review states the same claim (one more evidence)."""
+
+    section: str
+    quote: str
+    references: tuple[int, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     review: str
@@ -118,8 +128,12 @@ class Claim:
     hedged: bool = False
     evidence_code: Ref = field(default_factory=lambda: Ref("ECO:0000304"))
     note: str | None = None
+    also_stated: tuple[Statement, ...] = ()
     file: str = ""
     line: int = 0
+
+    def quotes(self) -> list[str]:
+        return [self.quote, *(s.quote for s in self.also_stated)]
 
     def refs(self) -> list[Ref]:
         """Every entity reference of the claim (for label and import checks)."""

@@ -43,15 +43,17 @@ def check_quotes(cur: Curation, sources: Path) -> list[QuoteProblem]:
             problems.append(
                 QuoteProblem(c.file, c.line, c.id, f"source file {review.source_file} not found")
             )
-        elif squash(c.quote) not in text:
-            problems.append(
-                QuoteProblem(
-                    c.file,
-                    c.line,
-                    c.id,
-                    f"quote is not a substring of {review.source_file}: {c.quote[:60]!r}…",
-                )
-            )
+        else:
+            for quote in c.quotes():
+                if squash(quote) not in text:
+                    problems.append(
+                        QuoteProblem(
+                            c.file,
+                            c.line,
+                            c.id,
+                            f"quote is not a substring of {review.source_file}: {quote[:60]!r}…",
+                        )
+                    )
     return problems
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from . import __version__
-from .model import Claim, ClaimKind, Curation, Entity, EntityKind, Reference, Ref, Review, Text
+from .model import Claim, ClaimKind, Curation, Entity, EntityKind, Ref, Reference, Review, Text
 from .prefixes import expand
 
 BASE = "https://w3id.org/bonekg/"
@@ -317,16 +317,25 @@ def _claim_triples(
         yield (s, V.hedged, Literal("true", datatype=XSD_BOOLEAN))
     if c.note:
         yield (s, V.curatorNote, _lit(c.note, "en"))
-    numbers: list[int | None] = list(c.references) or [None]
-    for i, num in enumerate(numbers, start=1):
-        e = iri(f"evidence:{c.id}-{i}")
-        yield (s, V.evidence, e)
-        yield (e, RDF_TYPE, OWL_NAMED_INDIVIDUAL)
-        yield (e, RDF_TYPE, V.Evidence)
-        yield (e, RDF_TYPE, iri(c.evidence_code.curie))
-        yield (e, V.statedIn, review_iri(review))
-        yield (e, V.section, _lit(c.section))
-        yield (e, V.supportingText, _lit(c.quote, c.quote_lang))
-        if num is not None:
-            yield (e, V.citesReference, reference_iri(refs[(c.review, num)]))
-            yield (e, V.referenceNumber, Literal(str(num), datatype=XSD_INTEGER))
+    # One evidence per (statement, cited reference); a statement citing nothing gets one
+    # evidence without a reference (ECO:0000303 unless the curator chose another code).
+    statements = [(c.section, c.quote, c.references)]
+    statements += [(x.section, x.quote, x.references) for x in c.also_stated]
+    i = 0
+    for section, quote, numbers in statements:
+        eco = c.evidence_code.curie
+        if not numbers and eco == "ECO:0000304":
+            eco = "ECO:0000303"
+        for num in list(numbers) or [None]:
+            i += 1
+            e = iri(f"evidence:{c.id}-{i}")
+            yield (s, V.evidence, e)
+            yield (e, RDF_TYPE, OWL_NAMED_INDIVIDUAL)
+            yield (e, RDF_TYPE, V.Evidence)
+            yield (e, RDF_TYPE, iri(eco))
+            yield (e, V.statedIn, review_iri(review))
+            yield (e, V.section, _lit(section))
+            yield (e, V.supportingText, _lit(quote, c.quote_lang))
+            if num is not None:
+                yield (e, V.citesReference, reference_iri(refs[(c.review, num)]))
+                yield (e, V.referenceNumber, Literal(str(num), datatype=XSD_INTEGER))

@@ -30,7 +30,8 @@ def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
         for term in (q.subject, q.object):
             if isinstance(term, BlankNode):
                 raise InputError(
-                    f"blank node in {q}: bonekg graphs use IRIs only (builds must be byte-identical)"
+                    f"blank node in {q}: bonekg graphs use IRIs only "
+                    "(builds must be byte-identical)"
                 )
         key = f"{_graph_key(q)} {q.subject} {q.predicate} {q.object}"
         seen.setdefault(key, q)

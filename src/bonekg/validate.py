@@ -147,13 +147,28 @@ def _results_from_report(report_graph: Any) -> list[Result]:
                 focus=focus_s,
                 message=str(msg) if msg is not None else "",
                 shape=prefixes.compress(str(shape)) if isinstance(shape, URIRef) else str(shape),
-                path=prefixes.compress(str(path)) if isinstance(path, URIRef) else None,
+                path=_path_text(report_graph, path),
                 value=None if value is None else str(value),
                 severity=str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation",
                 claim=claim_of(focus_s),
             )
         )
-    return sorted(out, key=lambda r: (r.claim or "~", r.focus, r.shape, r.path or "", r.value or ""))
+    return sorted(
+        out, key=lambda r: (r.claim or "~", r.focus, r.shape, r.path or "", r.value or "")
+    )
+
+
+def _path_text(report_graph: Any, path: Any) -> str | None:
+    """A predicate path as a CURIE, an inverse path as ``^CURIE``; other paths are not shown."""
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+
+    if isinstance(path, URIRef):
+        return prefixes.compress(str(path))
+    inverse = report_graph.value(path, SH.inversePath) if path is not None else None
+    if isinstance(inverse, URIRef):
+        return "^" + prefixes.compress(str(inverse))
+    return None
 
 
 @dataclass(frozen=True)
@@ -184,7 +199,9 @@ def run_checks(store: Any, checks: Iterable[Check]) -> list[Result]:
             values = {v: row[v] for v in variables if row[v] is not None}
             focus = values.get("focus")
             focus_s = focus.value if focus is not None else ""
-            detail = ", ".join(f"{k}={_term_text(t)}" for k, t in values.items() if k != "focus")
+            detail = ", ".join(
+                f"{k}={_term_text(t)}" for k, t in values.items() if k not in ("focus", "message")
+            )
             msg = values.get("message")
             out.append(
                 Result(
@@ -277,10 +294,121 @@ def format_ttl(report: Report) -> str:
     return str(g.serialize(format="turtle"))
 
 
-def validate_graph(data: Any, store: Any, locations: Mapping[str, str] | None = None) -> Report:
-    """Validate an rdflib graph with SHACL and the same data in a pyoxigraph store with QC rules."""
-    report = run_shacl(data)
+def run_shacl_compiled(store: Any) -> Report:
+    """SHACL Core compiled to SPARQL (:mod:`bonekg.shacl`) on a pyoxigraph store.
+
+    The store must hold the data and the ontology (TBox + import modules), as pySHACL's data
+    graph does after mixing in its ``ont_graph``.
+    """
+    from .shacl import compile_shapes, run_compiled
+
+    results = []
+    for row in run_compiled(store, compile_shapes(shapes_graph())):
+        shape = row["shape"]
+        results.append(
+            Result(
+                focus=row["focus"],
+                message=row["message"],
+                shape=prefixes.compress(shape) if shape.startswith("http") else shape,
+                path=row["path"],
+                value=row["value"],
+                severity=row["severity"],
+                claim=claim_of(row["focus"]),
+            )
+        )
+    results = sorted(
+        set(results), key=lambda r: (r.claim or "~", r.focus, r.shape, r.path or "", r.value or "")
+    )
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms, results, _report_ttl(results, conforms))
+
+
+def _report_ttl(results: list[Result], conforms: bool) -> str:
+    """A standard sh:ValidationReport for results of the compiled engine."""
+    import rdflib
+    from rdflib import RDF, BNode, Literal, URIRef
+    from rdflib.namespace import SH
+
+    g = rdflib.Graph()
+    g.bind("sh", SH)
+    report = BNode()
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(conforms)))
+    for r in results:
+        node = BNode()
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, URIRef(r.focus)))
+        g.add((node, SH.resultSeverity, SH[r.severity]))
+        g.add(
+            (
+                node,
+                SH.sourceShape,
+                URIRef(prefixes.expand(r.shape))
+                if ":" in r.shape and not r.shape.startswith("_:")
+                else BNode(),
+            )
+        )
+        g.add((node, SH.resultMessage, Literal(r.message)))
+        if r.path:
+            inverse = r.path.startswith("^")
+            p = URIRef(prefixes.expand(r.path.lstrip("^")))
+            if inverse:
+                b = BNode()
+                g.add((b, SH.inversePath, p))
+                g.add((node, SH.resultPath, b))
+            else:
+                g.add((node, SH.resultPath, p))
+        if r.value is not None:
+            g.add((node, SH.value, Literal(r.value)))
+    return str(g.serialize(format="turtle"))
+
+
+ENGINES = ("compiled", "pyshacl")
+
+
+def validate_graph(
+    store: Any,
+    locations: Mapping[str, str] | None = None,
+    engine: str = "compiled",
+    data: Any = None,
+) -> Report:
+    """Validate with SHACL (compiled to SPARQL, or pySHACL on ``data``) and the QC rules."""
+    if engine == "pyshacl":
+        if data is None:
+            raise InputError("the pyshacl engine needs the data as an rdflib graph")
+        report = run_shacl(data)
+    else:
+        report = run_shacl_compiled(store)
     report.results.extend(run_checks(store, load_checks()))
     report.conforms = not report.violations
     report.results = locate(report.results, locations or {})
     return report
+
+
+def load_store(path: Path, with_ontology: bool = True) -> Any:
+    """Read any RDF file into a pyoxigraph store (all graphs merged), plus TBox and imports."""
+    from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store
+    from pyoxigraph import parse as ox_parse
+
+    formats = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".owl": RdfFormat.RDF_XML,
+               ".rdf": RdfFormat.RDF_XML, ".trig": RdfFormat.TRIG, ".nq": RdfFormat.N_QUADS,
+               ".jsonld": RdfFormat.JSON_LD}  # fmt: skip
+    fmt = formats.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (use one of {', '.join(sorted(formats))})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    store = Store()
+    try:
+        quads = ox_parse(path=str(path), format=fmt)
+        store.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(f"{path}: cannot parse as {fmt}: {exc}") from exc
+    if with_ontology:
+        for f in [paths.tbox_file(), *sorted(paths.imports_dir().glob("*.ttl"))]:
+            store.extend(
+                Quad(t.subject, t.predicate, t.object, DefaultGraph())
+                for t in ox_parse(path=str(f), format=RdfFormat.TURTLE)
+            )
+    return store
