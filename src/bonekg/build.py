@@ -15,15 +15,17 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 from pyoxigraph import parse as ox_parse
+from pyoxigraph import serialize as ox_serialize
 
 from . import __version__, paths, prefixes, serialize
 from .errors import InputError, InputErrors, Location, NonConformance
 from .load import load_curation
 from .model import Curation
-from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads, graph_iri
+from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads
 from .reason import Reasoning, ReasonMode, ReasonResult
 
 RDFS_LABEL = prefixes.expand("rdfs:label")
@@ -51,13 +53,13 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def ontology_files() -> list[Path]:
-    return [paths.tbox_file(), *sorted(paths.imports_dir().glob("*.ttl"))]
+def ontology_files(imports_dir: Path | None = None) -> list[Path]:
+    return [paths.tbox_file(), *sorted((imports_dir or paths.imports_dir()).glob("*.ttl"))]
 
 
-def ontology_quads() -> list[Quad]:
+def ontology_quads(imports_dir: Path | None = None) -> list[Quad]:
     out: list[Quad] = []
-    for f in ontology_files():
+    for f in ontology_files(imports_dir):
         try:
             for t in ox_parse(path=str(f), format=RdfFormat.TURTLE):
                 out.append(Quad(t.subject, t.predicate, t.object, DefaultGraph()))
@@ -129,6 +131,7 @@ def build(
     reason: ReasonMode = ReasonMode.AUTO,
     validate: bool = True,
     log: Callable[[str], None] = lambda _: None,
+    imports_dir: Path | None = None,
 ) -> BuildResult:
     stages: dict[str, float] = {}
 
@@ -140,29 +143,30 @@ def build(
     t = time.perf_counter()
     cur = load_curation(curation_dir)
     t = stage("load", t)
-    onto = ontology_quads()
+    onto = ontology_quads(imports_dir)
     labels = label_map(onto)
     check_terms(cur, labels, _all_labels(onto))
-    quads = serialize.canonical_quads([*onto, *curation_quads(cur, Labels(labels))])
-    triples = serialize.union_triples(quads)
-    t = stage("rdf", t)
 
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        n = serialize.write_ntriples(triples, tmp / "bonekg.nt")
-        serialize.write_turtle(triples, tmp / "bonekg.ttl")
-        serialize.write_jsonld(triples, tmp / "bonekg.jsonld")
-        serialize.write_rdfxml(triples, tmp / "bonekg.owl")
-        serialize.write_trig(quads, tmp / "bonekg.trig")
+        graphs = _write_graph_files(tmp / ".graphs", onto, curation_quads(cur, Labels(labels)))
+        t = stage("rdf", t)
+        n = serialize.merge_unique([nt for _, nt in graphs], tmp / "bonekg.nt")
+        t = stage("sort", t)
+        store = serialize.load_store(tmp / "bonekg.nt")
+        serialize.write_turtle(store, tmp / "bonekg.ttl")
+        serialize.write_rdfxml(store, tmp / "bonekg.owl")
+        serialize.write_trig(graphs, tmp / "bonekg.trig")
+        serialize.write_jsonld(tmp / "bonekg.nt", tmp / "bonekg.jsonld")
         t = stage("serialize", t)
 
         # HermiT runs in a subprocess while SHACL and the QC rules run here.
         reasoning = Reasoning(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
         try:
             if validate:
-                _validate(tmp / "bonekg.nt", cur)
+                _validate(store, cur)
                 t = stage("validate", t)
             result_reason = reasoning.result()
         finally:
@@ -171,8 +175,10 @@ def build(
 
         from .mappings import write_sssom
 
-        write_sssom(tmp / "bonekg.nt", tmp / "mappings.sssom.tsv", __version__)
-        _write_void(tmp, triples, n, cur)
+        # The mappings come from the shared entities and import modules: the default graph.
+        write_sssom(graphs[0][1], tmp / "mappings.sssom.tsv", __version__)
+        _write_void(tmp, n, cur)
+        shutil.rmtree(tmp / ".graphs")
         files = _write_manifest(tmp, n, len(cur.claims))
         t = stage("write", t)
         _swap(tmp, out_dir)
@@ -185,16 +191,47 @@ def build(
     return res
 
 
+def _write_graph_files(
+    folder: Path, onto: list[Quad], quads: Iterable[tuple[str, str]]
+) -> list[tuple[str | None, Path]]:
+    """Stream quads into one N-Triples file per graph, then sort each (default graph first)."""
+    folder.mkdir()
+    handles: dict[str, IO[str]] = {}
+
+    def handle(g: str) -> IO[str]:
+        fh = handles.get(g)
+        if fh is None:
+            fh = (folder / f"{len(handles):05d}.unsorted").open("w", encoding="utf-8")
+            handles[g] = fh
+        return fh
+
+    default = handle("")
+    for q in onto:
+        default.write(f"{q.subject} {q.predicate} {q.object} .\n")
+    for g, spo in quads:
+        handle(g).write(spo + " .\n")
+    names = list(handles)
+    for fh in handles.values():
+        fh.close()
+    out: list[tuple[str | None, Path]] = []
+    for i, g in enumerate(names):
+        src = folder / f"{i:05d}.unsorted"
+        dst = folder / f"{i:05d}.nt"
+        serialize.sort_unique(src, dst)
+        src.unlink()
+        out.append((g[1:-1] if g else None, dst))
+    default_graph, named = out[0], sorted(out[1:], key=lambda x: x[0] or "")
+    return [default_graph, *named]
+
+
 def claim_locations(cur: Curation) -> dict[str, str]:
     return {c.id: f"{c.file}:{c.line}" for c in cur.claims}
 
 
-def _validate(nt_file: Path, cur: Curation) -> None:
+def _validate(store: Store, cur: Curation) -> None:
     """SHACL (compiled to SPARQL) + QC rules on the self-contained release graph."""
     from .validate import format_text, validate_graph
 
-    store = Store()
-    store.bulk_load(path=str(nt_file), format=RdfFormat.N_TRIPLES)
     report = validate_graph(store, claim_locations(cur))
     if not report.conforms:
         raise NonConformance(format_text(report).rstrip())
@@ -214,7 +251,7 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None:
+def _write_void(tmp: Path, n: int, cur: Curation) -> None:
     """VoID + DCAT description of the release; void:triples equals the lines of bonekg.nt."""
     x = prefixes.expand
     ds = NamedNode(RELEASE_IRI)
@@ -255,8 +292,6 @@ def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None
     add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/RDF_XML"))
     add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/TriG"))
     add(ds, "dcterms:isPartOf", NamedNode(RELEASE_GRAPH))
-    subjects = {t.subject.value for t in triples}
-    add(ds, "void:distinctSubjects", lit(str(len(subjects)), datatype=integer))
     claims = sorted(c.id for c in cur.claims)
     for cid in claims[:3]:
         add(ds, "void:exampleResource", NamedNode(x(f"claim:{cid}")))
@@ -272,13 +307,18 @@ def _write_void(tmp: Path, triples: list[Triple], n: int, cur: Curation) -> None
         add(dist, "dcat:mediaType", lit(media))
         add(dist, "dcat:byteSize", lit(str((tmp / name).stat().st_size), datatype=integer))
     for review in sorted(cur.reviews, key=lambda r: r.id):
-        sub = graph_iri(review.id)
+        sub = NamedNode(prefixes.expand(f"graph:{review.id}"))
         n_claims = sum(1 for c in cur.claims if c.review == review.id)
         add(ds, "void:subset", sub)
         add(sub, "rdf:type", NamedNode(x("void:Dataset")))
         add(sub, "dcterms:title", lit(f"claims of review {review.id}", language="en"))
         add(sub, "void:entities", lit(str(n_claims), datatype=integer))
-    serialize.write_turtle(sorted(out, key=str), tmp / "void.ttl")
+    ox_serialize(
+        sorted(out, key=str),
+        str(tmp / "void.ttl"),
+        RdfFormat.TURTLE,
+        prefixes=serialize.all_prefixes(),
+    )
 
 
 def _write_manifest(tmp: Path, n: int, claims: int) -> dict[str, str]:

@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import BonekgError
+from .stores import STORE_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,12 +96,43 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--no-validate", is_flag=True, help="Skip SHACL and QC validation (not for releases)."
 )
-def build(curation_dir: Path | None, out_dir: Path, reason: str, no_validate: bool) -> None:
+@click.option(
+    "--imports",
+    "imports_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Import modules to use instead of ontology/imports (for your own claim sets).",
+)
+@click.option(
+    "--stats",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write stage timings and counts as JSON to this file.",
+)
+def build(
+    curation_dir: Path | None,
+    out_dir: Path,
+    reason: str,
+    no_validate: bool,
+    imports_dir: Path | None,
+    stats: Path | None,
+) -> None:
     """Build the graph from curation YAML into every RDF format (atomically)."""
+    import json
+
     from .build import build as run_build
     from .reason import ReasonMode
 
-    res = run_build(_curation(curation_dir), out_dir, ReasonMode(reason), validate=not no_validate)
+    res = run_build(
+        _curation(curation_dir),
+        out_dir,
+        ReasonMode(reason),
+        validate=not no_validate,
+        imports_dir=imports_dir,
+    )
+    if stats is not None:
+        info = {"stages": res.stages, "triples": res.triples, "claims": res.claims}
+        stats.write_text(json.dumps(info, indent=2) + "\n")
     for w in res.warnings:
         err(w)
     msg = res.reasoning.message if res.reasoning else ""
@@ -325,6 +357,73 @@ def prefixes_cmd(fmt: str) -> None:
 from .query import query_group  # noqa: E402
 
 cli.add_command(query_group, "query")
+
+
+@cli.command("publish")
+@build_option
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="BASE_URL",
+    help="The store's base URL (Fuseki: …/DATASET; GraphDB: …/repositories/ID).",
+)
+@click.option(
+    "--store",
+    type=click.Choice(STORE_NAMES),
+    required=True,
+    help="Kind of store: decides the conventional paths, the auth scheme and request limits.",
+)
+@click.option(
+    "--graph", default=None, metavar="IRI", help="Named graph to replace [default: the release's]."
+)
+@click.option(
+    "--user",
+    default=None,
+    help="User name. The password is read only from BONEKG_PASSWORD or ~/.netrc (machine = host).",
+)
+@click.option("--gsp-url", default=None, metavar="URL", help="Graph Store Protocol service URL.")
+@click.option("--update-url", default=None, metavar="URL", help="SPARQL Update endpoint URL.")
+@click.option("--query-url", default=None, metavar="URL", help="SPARQL query endpoint URL.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "gsp", "update"]),
+    default="auto",
+    show_default=True,
+    help="Load with the Graph Store Protocol, or with chunked SPARQL INSERT DATA.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Triples per request [default: the store's limit].",
+)
+@click.option("--dry-run", is_flag=True, help="Check the store and report; write nothing.")
+def publish_cmd(
+    build_dir: Path,
+    endpoint: str,
+    store: str,
+    graph: str | None,
+    user: str | None,
+    gsp_url: str | None,
+    update_url: str | None,
+    query_url: str | None,
+    method: str,
+    chunk_size: int | None,
+    dry_run: bool,
+) -> None:
+    """Replace a named graph on a triple store with the build (staged, verified, swapped).
+
+    Exit 0 published, 1 the store failed (the graph is left as it was), 2 usage error.
+    """
+    from typing import cast
+
+    from .publish import Method, publish
+
+    res = publish(
+        build_dir, endpoint, store, graph, user, gsp_url, update_url, query_url, dry_run, err,
+        method=cast(Method, method), chunk_size=chunk_size,
+    )  # fmt: skip
+    click.echo(res.summary())
 
 
 def main() -> None:

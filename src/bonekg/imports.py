@@ -660,16 +660,19 @@ def _genes_module(ref: RefData, used: set[str]) -> str:
         for o in rec.mgi + rec.rgd:
             back.setdefault(o, set()).add(rec.curie)
             rodent_ids.add(o)
-    for rec in sorted(human.values(), key=lambda r: r.curie):
-        _describe_hgnc(t, rec)
     mouse = g.mgi({c for c in rodent_ids if c.startswith("MGI:")})
     rat = g.rgd({c for c in rodent_ids if c.startswith("rgd:")})
+    # An ortholog HGNC lists but the MGI/RGD tables no longer have (withdrawn) is left out:
+    # every gene the module links to is described in it.
+    described = set(mouse) | set(rat)
+    for rec in sorted(human.values(), key=lambda r: r.curie):
+        _describe_hgnc(t, rec, described)
     for rec2 in sorted([*mouse.values(), *rat.values()], key=lambda r: r.curie):
         _describe_rodent(t, rec2, sorted(back.get(rec2.curie, ())))
     return t.serialize(f"genes.ttl — HGNC, MGI and RGD genes\n{_GENERATED}")
 
 
-def _describe_hgnc(t: _Turtle, rec: HgncRecord) -> None:
+def _describe_hgnc(t: _Turtle, rec: HgncRecord, described: set[str]) -> None:
     s = _iri(rec.curie)
     t.add(s, RDF_TYPE, _v("owl:NamedIndividual"))
     t.add(s, RDF_TYPE, _v("bkg:Gene"))
@@ -686,7 +689,8 @@ def _describe_hgnc(t: _Turtle, rec: HgncRecord) -> None:
     for x in rec.uniprot:
         t.add(s, _v("rdfs:seeAlso"), _iri(x))
     for x in rec.mgi + rec.rgd:
-        t.add(s, _v("bkg:ortholog"), _iri(x))
+        if x in described:
+            t.add(s, _v("bkg:ortholog"), _iri(x))
 
 
 def _describe_rodent(t: _Turtle, rec: GeneRecord, orthologs: list[str]) -> None:

@@ -166,6 +166,41 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
 
 
+class _NoLines(dict[str, int]):
+    """Key lines of a mapping read by the fast parser: unknown (0) until a located re-read."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+_NO_LINES = _NoLines()
+
+
+def _kl(m: Any) -> dict[str, int]:
+    kl: dict[str, int] = getattr(m, "key_lines", _NO_LINES)
+    return kl
+
+
+def _ln(m: Any) -> int:
+    return int(getattr(m, "line", 0))
+
+
+def read_yaml_fast(path: Path) -> Any:
+    """Parse with yaml-rs (Rust, YAML 1.2, ~20x faster than PyYAML) without line numbers.
+
+    Returns None when yaml-rs is not installed or cannot read the file; the caller then uses
+    :func:`read_yaml`, which also gives the line of every key for error messages.
+    """
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs is a dependency
+        return None
+    try:
+        return yaml_rs.loads(path.read_text(encoding="utf-8"))
+    except Exception:  # yaml_rs.YAMLDecodeError, OSError, UnicodeDecodeError …
+        return None
+
+
 def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -186,6 +221,10 @@ def read_yaml(path: Path) -> Any:
         loader.dispose()
 
 
+# (text, slot) -> (canonical CURIE, label) of references that passed every check.
+_REF_CACHE: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+
 class _FileLoader:
     """Checks one curation file, collecting errors rather than stopping at the first."""
 
@@ -200,18 +239,18 @@ class _FileLoader:
     def keys(
         self, m: Any, allowed: set[str], required: set[str], what: str, claim: str | None = None
     ) -> bool:
-        if not isinstance(m, _Map):
+        if not isinstance(m, dict):
             self.err(f"{what} must be a mapping", getattr(m, "line", None), claim)
             return False
         for k in m:
             if k not in allowed:
                 self.err(
                     f"unknown key {k!r} in {what} (allowed: {', '.join(sorted(allowed))})",
-                    m.key_lines.get(k, m.line),
+                    _kl(m).get(k, _ln(m)),
                     claim,
                 )
         for k in sorted(required - set(m)):
-            self.err(f"missing required key {k!r} in {what}", m.line, claim)
+            self.err(f"missing required key {k!r} in {what}", _ln(m), claim)
         return True
 
     def text(self, value: Any, line: int, what: str, claim: str | None = None) -> Text | None:
@@ -229,6 +268,18 @@ class _FileLoader:
         return None
 
     def ref(self, value: Any, line: int, slot: str, claim: str | None = None) -> Ref | None:
+        key = (value, slot) if isinstance(value, str) else None
+        if key is not None:
+            hit = _REF_CACHE.get(key)
+            if hit is not None:
+                return Ref(hit[0], hit[1], line)
+        n_errors = len(self.errors)
+        ref = self._ref(value, line, slot, claim)
+        if key is not None and ref is not None and len(self.errors) == n_errors:
+            _REF_CACHE[key] = (ref.curie, ref.label)
+        return ref
+
+    def _ref(self, value: Any, line: int, slot: str, claim: str | None = None) -> Ref | None:
         if not isinstance(value, str) or not value.strip():
             self.err(f"{slot}: expected a CURIE string, got {value!r}", line, claim)
             return None
@@ -281,9 +332,11 @@ class _FileLoader:
         return tuple(r for r in out if r is not None)
 
     def load(
-        self,
+        self, fast: bool = False
     ) -> tuple[Review | None, list[Reference], list[Entity], list[Claim], list[Skipped]]:
-        data = read_yaml(self.path)
+        data = read_yaml_fast(self.path) if fast else None
+        if data is None:
+            data = read_yaml(self.path)
         if isinstance(data, dict) and set(data) == {"entities"}:
             # A shared file of minted entities used by several reviews (curation/entities.yaml).
             return None, [], self.entities(data["entities"] or []), [], []
@@ -307,12 +360,12 @@ class _FileLoader:
                 continue
             quote, reason = m.get("quote"), m.get("reason")
             if not isinstance(quote, str) or not quote.strip():
-                self.err("skipped: quote must be non-empty text", m.line)
+                self.err("skipped: quote must be non-empty text", _ln(m))
                 continue
             if not isinstance(reason, str) or not reason.strip():
-                self.err("skipped: reason must be non-empty text", m.line)
+                self.err("skipped: reason must be non-empty text", _ln(m))
                 continue
-            out.append(Skipped(rid, quote.strip(), reason.strip(), self.file, m.line))
+            out.append(Skipped(rid, quote.strip(), reason.strip(), self.file, _ln(m)))
         return out
 
     def review(self, m: Any) -> Review | None:
@@ -323,37 +376,37 @@ class _FileLoader:
         if not REVIEW_ID.fullmatch(rid):
             self.err(
                 f"review id {rid!r} must match {REVIEW_ID.pattern} (author + year)",
-                m.key_lines.get("id"),
+                _kl(m).get("id"),
             )
             ok = False
         doi = m.get("doi")
         if doi is not None and not DOI.fullmatch(str(doi)):
-            self.err(f"malformed DOI {doi!r}", m.key_lines.get("doi"))
+            self.err(f"malformed DOI {doi!r}", _kl(m).get("doi"))
             ok = False
         year = m.get("year")
         if not isinstance(year, int) or not 1900 < year < 2100:
-            self.err(f"year must be a four-digit integer, got {year!r}", m.key_lines.get("year"))
+            self.err(f"year must be a four-digit integer, got {year!r}", _kl(m).get("year"))
             ok = False
         lic = m.get("license")
         if lic is not None and not SPDX.fullmatch(str(lic)):
-            self.err(f"license must be an SPDX id, got {lic!r}", m.key_lines.get("license"))
+            self.err(f"license must be an SPDX id, got {lic!r}", _kl(m).get("license"))
         lang = str(m.get("language", ""))
         if not LANG.fullmatch(lang):
-            self.err(f"language must be a BCP 47 tag, got {lang!r}", m.key_lines.get("language"))
+            self.err(f"language must be a BCP 47 tag, got {lang!r}", _kl(m).get("language"))
             ok = False
-        title = self.text(m.get("title"), m.key_lines.get("title", m.line), "title")
-        journal = self.text(m.get("journal"), m.key_lines.get("journal", m.line), "journal")
+        title = self.text(m.get("title"), _kl(m).get("title", _ln(m)), "title")
+        journal = self.text(m.get("journal"), _kl(m).get("journal", _ln(m)), "journal")
         authors_raw = m.get("authors")
         authors: list[tuple[str, tuple[str, ...]]] = []
         if isinstance(authors_raw, dict):
             for lang_, names in authors_raw.items():
                 if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                    self.err("authors: expected {lang: [names]}", m.key_lines.get("authors"))
+                    self.err("authors: expected {lang: [names]}", _kl(m).get("authors"))
                     ok = False
                     continue
                 authors.append((str(lang_), tuple(names)))
         else:
-            self.err("authors: expected {lang: [names]}", m.key_lines.get("authors"))
+            self.err("authors: expected {lang: [names]}", _kl(m).get("authors"))
             ok = False
         if not ok or title is None or journal is None:
             return None
@@ -370,7 +423,7 @@ class _FileLoader:
             license=str(lic) if lic else None,
             url=m.get("url"),
             file=self.file,
-            line=m.line,
+            line=_ln(m),
         )
 
     def references(self, items: Any, rid: str) -> list[Reference]:
@@ -384,19 +437,19 @@ class _FileLoader:
                 continue
             num = m.get("number")
             if not isinstance(num, int) or num < 1:
-                self.err(f"reference number must be a positive integer, got {num!r}", m.line)
+                self.err(f"reference number must be a positive integer, got {num!r}", _ln(m))
                 continue
             if num in seen:
-                self.err(f"duplicate reference number {num} (first at line {seen[num]})", m.line)
+                self.err(f"duplicate reference number {num} (first at line {seen[num]})", _ln(m))
                 continue
-            seen[num] = m.line
+            seen[num] = _ln(m)
             doi = m.get("doi")
             if doi is not None and not DOI.fullmatch(str(doi)):
-                self.err(f"reference {num}: malformed DOI {doi!r}", m.key_lines.get("doi"))
+                self.err(f"reference {num}: malformed DOI {doi!r}", _kl(m).get("doi"))
                 continue
             citation = m.get("citation")
             if not isinstance(citation, str) or not citation.strip():
-                self.err(f"reference {num}: citation must be non-empty text", m.line)
+                self.err(f"reference {num}: citation must be non-empty text", _ln(m))
                 continue
             out.append(
                 Reference(
@@ -405,7 +458,7 @@ class _FileLoader:
                     citation.strip(),
                     str(doi).lower() if doi else None,
                     m.get("note"),
-                    m.line,
+                    _ln(m),
                 )
             )
         return out
@@ -423,10 +476,10 @@ class _FileLoader:
             except ValueError:
                 self.err(
                     f"entity kind must be one of {[k.value for k in EntityKind]}",
-                    m.key_lines.get("kind"),
+                    _kl(m).get("kind"),
                 )
                 continue
-            ref = self.ref(m["id"], m.key_lines["id"], "entity")
+            ref = self.ref(m["id"], _kl(m)["id"], "entity")
             if ref is None:
                 continue
             expected = {
@@ -436,24 +489,20 @@ class _FileLoader:
                 EntityKind.MIRNA: "mirna",
             }[kind]
             if ref.prefix != expected:
-                self.err(f"entity of kind {kind.value} must use prefix {expected!r}", m.line)
+                self.err(f"entity of kind {kind.value} must use prefix {expected!r}", _ln(m))
                 continue
             label = None
             if "label" in m:
-                label = self.text(m["label"], m.key_lines["label"], "entity label")
+                label = self.text(m["label"], _kl(m)["label"], "entity label")
             elif kind is not EntityKind.MIRNA:
-                self.err(f"entity {ref.curie} needs a label", m.line)
+                self.err(f"entity {ref.curie} needs a label", _ln(m))
                 continue
             organism = (
-                self.ref(m["organism"], m.key_lines["organism"], "organism")
-                if "organism" in m
-                else None
+                self.ref(m["organism"], _kl(m)["organism"], "organism") if "organism" in m else None
             )
-            models = (
-                self.ref(m["models"], m.key_lines["models"], "models") if "models" in m else None
-            )
+            models = self.ref(m["models"], _kl(m)["models"], "models") if "models" in m else None
             out.append(
-                Entity(ref.curie, kind, label, organism, models, m.get("note"), self.file, m.line)
+                Entity(ref.curie, kind, label, organism, models, m.get("note"), self.file, _ln(m))
             )
         return out
 
@@ -486,28 +535,28 @@ class _FileLoader:
                 continue
             quote, refs = m.get("quote"), m.get("references")
             if not isinstance(quote, str) or not quote.strip():
-                self.err("also_stated: quote must be non-empty text", m.line, cid)
+                self.err("also_stated: quote must be non-empty text", _ln(m), cid)
                 continue
             if not isinstance(refs, list) or not all(isinstance(x, int) for x in refs):
-                self.err("also_stated: references must be a list of numbers", m.line, cid)
+                self.err("also_stated: references must be a list of numbers", _ln(m), cid)
                 continue
             for num in refs:
                 if num not in ref_numbers:
                     self.err(
-                        f"reference [{num}] is not in this file's references list", m.line, cid
+                        f"reference [{num}] is not in this file's references list", _ln(m), cid
                     )
             section = str(m.get("section", "")).strip()
-            out.append(Statement(section, quote.strip(), tuple(refs), m.line))
+            out.append(Statement(section, quote.strip(), tuple(refs), _ln(m)))
         return tuple(out)
 
     def claim(
         self, m: _Map, cid: str, review: Review | None, ref_numbers: set[int]
     ) -> Claim | None:
         n_errors = len(self.errors)
-        kl = m.key_lines
+        kl = _kl(m)
         rid = review.id if review else "?"
         if not re.fullmatch(re.escape(rid) + r"-\d{3,}", cid):
-            self.err(f"claim id must be '{rid}-NNN'", kl.get("id", m.line), cid)
+            self.err(f"claim id must be '{rid}-NNN'", kl.get("id", _ln(m)), cid)
         try:
             kind = ClaimKind(m["kind"])
         except ValueError:
@@ -519,17 +568,17 @@ class _FileLoader:
             kind = ClaimKind.REGULATION
         quote = m.get("quote")
         if not isinstance(quote, str) or not quote.strip():
-            self.err("quote must be non-empty text", kl.get("quote", m.line), cid)
+            self.err("quote must be non-empty text", kl.get("quote", _ln(m)), cid)
             quote = ""
         section = str(m.get("section", "")).strip()
         if not section:
-            self.err("section must be non-empty", kl.get("section", m.line), cid)
+            self.err("section must be non-empty", kl.get("section", _ln(m)), cid)
         refs_raw = m.get("references")
         numbers: list[int] = []
         if not isinstance(refs_raw, list) or not all(isinstance(x, int) for x in refs_raw):
             self.err(
                 "references must be a list of reference numbers ([] when none is printed)",
-                kl.get("references", m.line),
+                kl.get("references", _ln(m)),
                 cid,
             )
         else:
@@ -546,28 +595,26 @@ class _FileLoader:
             if "carrier" not in m:
                 self.err("'subject: exosome' needs a carrier", kl.get("subject"), cid)
         else:
-            subject = self.ref(m.get("subject"), kl.get("subject", m.line), "subject", cid)
-        predicate = self.ref(m.get("predicate"), kl.get("predicate", m.line), "predicate", cid)
-        obj = self.ref(m.get("object"), kl.get("object", m.line), "object", cid)
+            subject = self.ref(m.get("subject"), kl.get("subject", _ln(m)), "subject", cid)
+        predicate = self.ref(m.get("predicate"), kl.get("predicate", _ln(m)), "predicate", cid)
+        obj = self.ref(m.get("object"), kl.get("object", _ln(m)), "object", cid)
         carrier = None
         if "carrier" in m:
             cm = m["carrier"]
             if self.keys(cm, CARRIER_KEYS, set(), "carrier", cid):
                 donor = (
-                    self.ref(cm["donor"], cm.key_lines["donor"], "donor", cid)
-                    if "donor" in cm
-                    else None
+                    self.ref(cm["donor"], _kl(cm)["donor"], "donor", cid) if "donor" in cm else None
                 )
                 recipient = (
-                    self.ref(cm["recipient"], cm.key_lines["recipient"], "recipient", cid)
+                    self.ref(cm["recipient"], _kl(cm)["recipient"], "recipient", cid)
                     if "recipient" in cm
                     else None
                 )
                 if donor is None and "donor_text" not in cm:
-                    self.err("carrier needs a donor or a donor_text", cm.line, cid)
+                    self.err("carrier needs a donor or a donor_text", _ln(cm), cid)
                 carrier = Carrier(donor, recipient, cm.get("donor_text"))
         elif kind is ClaimKind.TRANSFER:
-            self.err("a transfer claim needs a carrier (donor, recipient)", m.line, cid)
+            self.err("a transfer claim needs a carrier (donor, recipient)", _ln(m), cid)
         level = m.get("level")
         if level is not None and level not in ("increased", "decreased"):
             self.err(
@@ -594,7 +641,7 @@ class _FileLoader:
         default_eco = "ECO:0000304" if numbers else "ECO:0000303"
         eco = self.ref(
             m.get("evidence_code", default_eco),
-            kl.get("evidence_code", m.line),
+            kl.get("evidence_code", _ln(m)),
             "evidence_code",
             cid,
         )
@@ -602,7 +649,7 @@ class _FileLoader:
         if not LANG.fullmatch(lang):
             self.err(f"quote_lang must be a language tag, got {lang!r}", kl.get("quote_lang"), cid)
         also = self.statements(
-            m.get("also_stated"), kl.get("also_stated", m.line), cid, ref_numbers
+            m.get("also_stated"), kl.get("also_stated", _ln(m)), cid, ref_numbers
         )
         if len(self.errors) > n_errors or predicate is None or obj is None or eco is None:
             return None
@@ -617,16 +664,16 @@ class _FileLoader:
             subject=subject,
             predicate=predicate,
             object=obj,
-            organism=self.refs(m.get("organism"), kl.get("organism", m.line), "organism", cid),
+            organism=self.refs(m.get("organism"), kl.get("organism", _ln(m)), "organism", cid),
             cell_types=self.refs(
-                m.get("cell_types"), kl.get("cell_types", m.line), "cell_types", cid
+                m.get("cell_types"), kl.get("cell_types", _ln(m)), "cell_types", cid
             ),
-            anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", m.line), "anatomy", cid),
-            disease=self.refs(m.get("disease"), kl.get("disease", m.line), "disease", cid),
+            anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", _ln(m)), "anatomy", cid),
+            disease=self.refs(m.get("disease"), kl.get("disease", _ln(m)), "disease", cid),
             disease_model=str(disease_model).strip() if disease_model else None,
             experimental_system=self.refs(
                 m.get("experimental_system"),
-                kl.get("experimental_system", m.line),
+                kl.get("experimental_system", _ln(m)),
                 "experimental_system",
                 cid,
             ),
@@ -643,7 +690,7 @@ class _FileLoader:
             note=str(m["note"]).strip() if m.get("note") else None,
             also_stated=also,
             file=self.file,
-            line=m.line,
+            line=_ln(m),
         )
 
 
@@ -665,7 +712,18 @@ def load_curation(directory: Path) -> Curation:
     return load_files(curation_files(directory))
 
 
-def load_files(files: Iterable[Path]) -> Curation:
+def load_files(files: Iterable[Path], fast: bool = True) -> Curation:
+    """Load curation files; with any problem, re-read them with line numbers and report."""
+    files = list(files)
+    try:
+        return _load_files(files, fast)
+    except InputError:
+        if not fast:
+            raise
+        return _load_files(files, False)
+
+
+def _load_files(files: list[Path], fast: bool) -> Curation:
     cur = Curation()
     errors: list[InputError] = []
     claim_at: dict[str, str] = {}
@@ -674,7 +732,8 @@ def load_files(files: Iterable[Path]) -> Curation:
     for path in files:
         fl = _FileLoader(path, _display(path))
         try:
-            review, references, entities, claims, skipped = fl.load()
+            # Fast parse first; only a file with problems is re-read with line numbers.
+            review, references, entities, claims, skipped = fl.load(fast=fast)
         except InputError as exc:
             errors.append(exc)
             continue

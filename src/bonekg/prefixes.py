@@ -61,12 +61,25 @@ def converter() -> curies.Converter:
     return curies.Converter(records)
 
 
+@cache
 def expand(curie: str) -> str:
-    """Expand a CURIE of the prefix map; raise ``KeyError`` for an unknown prefix."""
+    """Expand a CURIE of the prefix map; raise ``KeyError`` for an unknown prefix.
+
+    Cached: the set of distinct external CURIEs is small even for a million claims.
+    """
     iri = converter().expand(curie, strict=False)
     if iri is None:
         raise KeyError(curie)
     return str(iri)
+
+
+@cache
+def namespace(prefix: str) -> str:
+    """The URI prefix the converter uses for ``prefix`` (for bonekg's per-claim IRIs)."""
+    ns = converter().expand(f"{prefix}:", strict=False)
+    if ns is None:
+        raise KeyError(prefix)
+    return str(ns)
 
 
 def compress(iri: str) -> str:

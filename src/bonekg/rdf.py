@@ -1,8 +1,10 @@
-"""Typed records -> RDF quads (pyoxigraph terms), one named graph per source review.
+"""Typed records -> RDF, one named graph per source review, as N-Triples text.
 
-Every IRI is expanded from a CURIE through the one converter (:mod:`bonekg.prefixes`); the code
-never concatenates an external IRI by hand. Triples are yielded claim by claim, so the build
-can stream and chunk them.
+Terms are written directly as canonical N-Triples strings (the same escaping as Oxigraph's
+serialiser, see :func:`nt_literal`), and quads are ``(graph, "s p o")`` pairs: a million claims
+become ~17 million lines that stream to disk and are sorted there, without building a Python
+object per term. Every external IRI is expanded from a CURIE through the one converter
+(:mod:`bonekg.prefixes`); bonekg's own per-claim IRIs use the converter's namespaces.
 """
 
 from __future__ import annotations
@@ -10,12 +12,46 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+from functools import cache
 
 from . import __version__
 from .model import Claim, ClaimKind, Curation, Entity, EntityKind, Ref, Reference, Review, Text
-from .prefixes import expand
+from .prefixes import expand, namespace
+
+Term = str  # an N-Triples term: <iri> or "literal"…
+Quad = tuple[str, str]  # (graph term or "" for the default graph, "s p o")
+
+# Canonical N-Triples escaping (as Oxigraph writes it): ECHARs for \b \t \n \f \r \" \\,
+# \uXXXX for the other control characters; everything else verbatim (UTF-8).
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+                 0x22: '\\"', 0x5C: "\\\\"})  # fmt: skip
+
+
+def nt_literal(text: str, language: str | None = None, datatype: Term | None = None) -> Term:
+    body = '"' + text.translate(_ESCAPES) + '"'
+    if language:
+        return f"{body}@{language}"
+    if datatype and datatype != XSD_STRING:
+        return f"{body}^^{datatype}"
+    return body
+
+
+def NamedNode(value: str) -> Term:
+    return f"<{value}>"
+
+
+def Literal(text: str, language: str | None = None, datatype: Term | None = None) -> Term:
+    return nt_literal(text, language, datatype)
+
+
+def DefaultGraph() -> str:
+    return ""
+
+
+def _quad(s: Term, p: Term, o: Term, g: str) -> Quad:
+    return (g, f"{s} {p} {o}")
+
 
 BASE = "https://w3id.org/bonekg/"
 RELEASE_IRI = f"{BASE}releases/{__version__}"
@@ -25,8 +61,12 @@ ONTOLOGY_GRAPH_NAME = "ontology"
 _ARM = re.compile(r".*-[35]p$")
 
 
-def iri(curie: str) -> NamedNode:
+@cache
+def iri(curie: str) -> Term:
     return NamedNode(expand(curie))
+
+
+XSD_STRING = "<http://www.w3.org/2001/XMLSchema#string>"
 
 
 RDF_TYPE = iri("rdf:type")
@@ -89,7 +129,7 @@ class V:
     page = iri("rdfs:seeAlso")
 
 
-KIND_CLASS: dict[ClaimKind, NamedNode] = {
+KIND_CLASS: dict[ClaimKind, Term] = {
     ClaimKind.REGULATION: iri("bkg:RegulationClaim"),
     ClaimKind.TRANSFER: iri("bkg:TransferClaim"),
     ClaimKind.BIOMARKER: iri("bkg:BiomarkerClaim"),
@@ -106,19 +146,23 @@ SPDX_LICENSES: dict[str, str] = {
 }
 
 
-def graph_iri(review_id: str) -> NamedNode:
+def graph_iri(review_id: str) -> Term:
     return iri(f"graph:{review_id}")
 
 
-def claim_iri(claim_id: str) -> NamedNode:
-    return iri(f"claim:{claim_id}")
+_CLAIM_NS = namespace("claim")
+_EVIDENCE_NS = namespace("evidence")
 
 
-def review_iri(review: Review) -> NamedNode:
+def claim_iri(claim_id: str) -> Term:
+    return f"<{_CLAIM_NS}{claim_id}>"
+
+
+def review_iri(review: Review) -> Term:
     return iri(f"doi:{review.doi}") if review.doi else iri(f"review:{review.id}")
 
 
-def reference_iri(ref: Reference) -> NamedNode:
+def reference_iri(ref: Reference) -> Term:
     return iri(f"doi:{ref.doi}") if ref.doi else iri(f"reference:{ref.review}-{ref.number}")
 
 
@@ -130,11 +174,11 @@ def exosome_curie(claim: Claim) -> str:
     return f"exosome:{claim.id}"
 
 
-def _lit(text: str, lang: str | None = None) -> Literal:
+def _lit(text: str, lang: str | None = None) -> Term:
     return Literal(text, language=lang) if lang else Literal(text)
 
 
-def _texts(t: Text, default_lang: str = "en") -> list[Literal]:
+def _texts(t: Text, default_lang: str = "en") -> list[Term]:
     return [_lit(v, lang or default_lang) for lang, v in t.values]
 
 
@@ -163,7 +207,7 @@ def curation_quads(cur: Curation, labels: Labels) -> Iterator[Quad]:
     for claim in cur.claims:
         g = graph_iri(claim.review)
         for q in _claim_triples(claim, reviews[claim.review], refs_by_key, labels):
-            yield Quad(q[0], q[1], q[2], g)
+            yield _quad(q[0], q[1], q[2], g)
         for ref in claim.refs():
             if ref.prefix == "mirna" and ref.curie not in seen_mirna:
                 seen_mirna.add(ref.curie)
@@ -175,7 +219,7 @@ def curation_quads(cur: Curation, labels: Labels) -> Iterator[Quad]:
                 yield from _exosome_quads(ex, claim, labels)
 
 
-Triple3 = tuple[NamedNode, NamedNode, NamedNode | Literal]
+Triple3 = tuple[Term, Term, Term]
 
 
 def _review_quads(review: Review, references: Iterable[Reference]) -> Iterator[Quad]:
@@ -213,7 +257,7 @@ def _review_quads(review: Review, references: Iterable[Reference]) -> Iterator[Q
         if ref.note:
             triples.append((r, V.curatorNote, _lit(ref.note, "en")))
     for t in triples:
-        yield Quad(t[0], t[1], t[2], g)
+        yield _quad(t[0], t[1], t[2], g)
 
 
 def _entity_quads(e: Entity) -> Iterator[Quad]:
@@ -225,20 +269,20 @@ def _entity_quads(e: Entity) -> Iterator[Quad]:
         EntityKind.INTERVENTION: V.Intervention,
         EntityKind.MIRNA: V.MiRNA,
     }[e.kind]
-    yield Quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
-    yield Quad(s, RDF_TYPE, cls, g)
+    yield _quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
+    yield _quad(s, RDF_TYPE, cls, g)
     if e.label is not None:
         for lang, text in e.label.values:
-            yield Quad(s, RDFS_LABEL, _lit(text, lang or None), g)
+            yield _quad(s, RDFS_LABEL, _lit(text, lang or None), g)
     if e.organism is not None:
-        yield Quad(s, V.in_taxon, iri(e.organism.curie), g)
+        yield _quad(s, V.in_taxon, iri(e.organism.curie), g)
     if e.models is not None:
-        yield Quad(s, V.modelsCellType, iri(e.models.curie), g)
+        yield _quad(s, V.modelsCellType, iri(e.models.curie), g)
     if e.note:
-        yield Quad(s, V.curatorNote, _lit(e.note, "en"), g)
+        yield _quad(s, V.curatorNote, _lit(e.note, "en"), g)
 
 
-def mirna_class(name: str) -> NamedNode:
+def mirna_class(name: str) -> Term:
     return V.MatureMiRNA if _ARM.match(name) else V.MiRNAPrecursorFamily
 
 
@@ -246,25 +290,25 @@ def _mirna_quads(curie: str) -> Iterator[Quad]:
     s = iri(curie)
     name = curie.partition(":")[2]
     g = DefaultGraph()
-    yield Quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
-    yield Quad(s, RDF_TYPE, V.MiRNA, g)
-    yield Quad(s, RDF_TYPE, mirna_class(name), g)
-    yield Quad(s, RDFS_LABEL, _lit(name), g)
+    yield _quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
+    yield _quad(s, RDF_TYPE, V.MiRNA, g)
+    yield _quad(s, RDF_TYPE, mirna_class(name), g)
+    yield _quad(s, RDFS_LABEL, _lit(name), g)
 
 
 def _exosome_quads(curie: str, claim: Claim, labels: Labels) -> Iterator[Quad]:
     assert claim.carrier is not None
     s = iri(curie)
     g = DefaultGraph()
-    yield Quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
-    yield Quad(s, RDF_TYPE, V.Exosome, g)
+    yield _quad(s, RDF_TYPE, OWL_NAMED_INDIVIDUAL, g)
+    yield _quad(s, RDF_TYPE, V.Exosome, g)
     donor = claim.carrier.donor
     if donor is not None:
-        yield Quad(s, V.secretedBy, iri(donor.curie), g)
-        yield Quad(s, RDFS_LABEL, _lit(f"exosomes secreted by {labels.of(donor)}", "en"), g)
+        yield _quad(s, V.secretedBy, iri(donor.curie), g)
+        yield _quad(s, RDFS_LABEL, _lit(f"exosomes secreted by {labels.of(donor)}", "en"), g)
     else:
         text = claim.carrier.donor_text or "an unnamed source"
-        yield Quad(s, RDFS_LABEL, _lit(f"exosomes from {text} ({claim.id})", "en"), g)
+        yield _quad(s, RDFS_LABEL, _lit(f"exosomes from {text} ({claim.id})", "en"), g)
 
 
 def claim_label(claim: Claim, labels: Labels) -> str:
@@ -328,7 +372,7 @@ def _claim_triples(
             eco = "ECO:0000303"
         for num in list(numbers) or [None]:
             i += 1
-            e = iri(f"evidence:{c.id}-{i}")
+            e = f"<{_EVIDENCE_NS}{c.id}-{i}>"
             yield (s, V.evidence, e)
             yield (e, RDF_TYPE, OWL_NAMED_INDIVIDUAL)
             yield (e, RDF_TYPE, V.Evidence)

@@ -7,107 +7,141 @@ writer is deterministic: two builds of the same commit are byte-identical.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import groupby
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
-from pyoxigraph import serialize as ox_serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, Triple
+from pyoxigraph import parse as ox_parse
 
 from . import prefixes
-from .errors import InputError
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """De-duplicate and sort quads by (graph, subject, predicate, object) in N-Quads text."""
-    seen: dict[str, Quad] = {}
-    for q in quads:
-        for term in (q.subject, q.object):
-            if isinstance(term, BlankNode):
-                raise InputError(
-                    f"blank node in {q}: bonekg graphs use IRIs only "
-                    "(builds must be byte-identical)"
-                )
-        key = f"{_graph_key(q)} {q.subject} {q.predicate} {q.object}"
-        seen.setdefault(key, q)
-    return [seen[k] for k in sorted(seen)]
+def _sort_command() -> list[str] | None:
+    exe = shutil.which("sort")
+    return [exe, "-u", "-S", "25%"] if exe else None
 
 
-def _graph_key(q: Quad) -> str:
-    return "" if isinstance(q.graph_name, DefaultGraph) else str(q.graph_name)
+def sort_unique(src: Path, dst: Path) -> int:
+    """Sort the lines of ``src`` by code point, drop duplicates, write ``dst``; return lines.
+
+    GNU sort (byte order under LC_ALL=C, which is code-point order for UTF-8) sorts files of
+    any size in bounded memory; Python's sort is the fallback.
+    """
+    cmd = _sort_command()
+    if cmd is not None:
+        env = {**os.environ, "LC_ALL": "C"}
+        subprocess.run([*cmd, "-o", str(dst), str(src)], check=True, env=env)
+    else:  # pragma: no cover - every supported platform has sort(1)
+        with src.open(encoding="utf-8") as fh:
+            lines = sorted(set(fh))
+        with dst.open("w", encoding="utf-8", newline="\n") as out:
+            out.writelines(lines)
+    return count_lines(dst)
 
 
-def union_triples(quads: Sequence[Quad]) -> list[Triple]:
-    """The merged graph: every triple once, sorted by its N-Triples text."""
-    seen: dict[str, Triple] = {}
-    for q in quads:
-        t = q.triple
-        seen.setdefault(str(t), t)
-    return [seen[k] for k in sorted(seen)]
+def merge_unique(srcs: Sequence[Path], dst: Path) -> int:
+    """Merge already sorted files into one sorted file without duplicates."""
+    cmd = _sort_command()
+    if cmd is not None:
+        env = {**os.environ, "LC_ALL": "C"}
+        subprocess.run([*cmd, "-m", "-o", str(dst), *map(str, srcs)], check=True, env=env)
+    else:  # pragma: no cover
+        import heapq
+
+        handles = [p.open(encoding="utf-8") for p in srcs]
+        try:
+            with dst.open("w", encoding="utf-8", newline="\n") as out:
+                last = None
+                for line in heapq.merge(*handles):
+                    if line != last:
+                        out.write(line)
+                        last = line
+        finally:
+            for h in handles:
+                h.close()
+    return count_lines(dst)
 
 
-def ntriples_lines(triples: Iterable[Triple]) -> Iterator[str]:
-    for t in triples:
-        yield f"{t} .\n"
-
-
-def write_ntriples(triples: Sequence[Triple], path: Path) -> int:
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        n = 0
-        for line in ntriples_lines(triples):
-            fh.write(line)
-            n += 1
+def count_lines(path: Path) -> int:
+    n = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            n += chunk.count(b"\n")
     return n
 
 
-def used_prefixes(triples: Iterable[Triple]) -> dict[str, str]:
-    """The subset of the prefix map whose namespaces occur in the triples (stable order)."""
-    pm = prefixes.prefix_map()
-    iris: set[str] = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, Literal):
-                iris.add(term.datatype.value)
-    used: dict[str, str] = {}
-    for prefix, ns in sorted(pm.items(), key=lambda kv: kv[0].lower()):
-        if any(i.startswith(ns) for i in iris):
-            used[prefix] = ns
-    return used
+def triples_of(nt: Path) -> Iterator[Triple]:
+    """Stream the triples of an N-Triples file (Oxigraph's parser)."""
+    yield from ox_parse(path=str(nt), format=RdfFormat.N_TRIPLES)
 
 
-def _prefixes_for(triples: Sequence[Triple]) -> dict[str, str]:
-    # Prefixes whose namespace ends in a character Turtle cannot end a prefix with are fine
-    # for Oxigraph; namespaces with '?' or '#!' also serialise correctly as @prefix IRIs.
-    return used_prefixes(triples)
+def all_prefixes() -> dict[str, str]:
+    """Every prefix of the project map, sorted: Turtle readers see the same CURIEs as SPARQL."""
+    return dict(sorted(prefixes.prefix_map().items(), key=lambda kv: kv[0].lower()))
 
 
-def write_turtle(triples: Sequence[Triple], path: Path) -> None:
-    ox_serialize(triples, str(path), RdfFormat.TURTLE, prefixes=_prefixes_for(triples))
+def load_store(nt: Path) -> Store:
+    """An in-memory pyoxigraph store with the release graph (Rust bulk loader)."""
+    store = Store()
+    store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)
+    return store
 
 
-def write_rdfxml(triples: Sequence[Triple], path: Path) -> None:
-    ox_serialize(triples, str(path), RdfFormat.RDF_XML, prefixes=_xml_safe(_prefixes_for(triples)))
+def write_turtle(store: Store, path: Path) -> None:
+    """Turtle dumped by Oxigraph from the store (stays in Rust: no Python object per triple)."""
+    store.dump(str(path), RdfFormat.TURTLE, from_graph=DefaultGraph(), prefixes=all_prefixes())
 
 
-def _xml_safe(pm: dict[str, str]) -> dict[str, str]:
+def write_rdfxml(store: Store, path: Path) -> None:
     # XML namespace prefixes must be NCNames: no dots.
-    return {p: ns for p, ns in pm.items() if "." not in p}
+    pm = {p: ns for p, ns in all_prefixes().items() if "." not in p}
+    store.dump(str(path), RdfFormat.RDF_XML, from_graph=DefaultGraph(), prefixes=pm)
 
 
-def write_trig(quads: Sequence[Quad], path: Path) -> None:
-    triples = union_triples(quads)
-    ox_serialize(quads, str(path), RdfFormat.TRIG, prefixes=_prefixes_for(triples))
+def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:
+    """TriG as text: the default graph's N-Triples lines, then each named graph in braces.
+
+    N-Triples lines are valid TriG triples, so the document is streamed without parsing, in
+    the same sorted order as the N-Triples release.
+    """
+    with path.open("wb") as out:
+        out.write(b"# bonekg release: default graph (TBox, import modules, shared entities)\n")
+        for name, nt in graphs:
+            if name:
+                out.write(f"\n<{name}> {{\n".encode())
+            with nt.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+            if name:
+                out.write(b"}\n")
 
 
 # --------------------------------------------------------------------------------------------
 # JSON-LD
+
+
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_UCHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+
+
+def _nt_unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _UCHAR.sub(
+        lambda m: (
+            chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None else _ECHARS[m.group(3)]
+        ),
+        text,
+    )
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -128,18 +162,38 @@ def context_text() -> str:
 
 
 class _Compactor:
-    def __init__(self) -> None:
-        # Longest namespace first so that e.g. "mirbase.mature" wins over a shorter match.
-        self.pm = sorted(prefixes.prefix_map().items(), key=lambda kv: -len(kv[1]))
+    CUTS = "/#_=:?"
 
-    def iri(self, value: str) -> str:
-        for prefix, ns in self.pm:
-            if value.startswith(ns) and len(value) > len(ns):
-                local = value[len(ns) :]
-                # A compact IRI whose suffix starts with '//' would be read as an absolute IRI.
-                if not local.startswith("//"):
-                    return f"{prefix}:{local}"
+    def __init__(self) -> None:
+        self.by_ns = {ns: prefix for prefix, ns in prefixes.prefix_map().items()}
+        self.iri = lru_cache(maxsize=1 << 16)(self._iri)  # type: ignore[method-assign]
+
+    def _iri(self, value: str) -> str:
+        # The longest namespace of the map that the IRI starts with, found by trying the
+        # positions after the characters namespaces end with (longest first).
+        for k in range(len(value) - 1, 0, -1):
+            if value[k - 1] in self.CUTS:
+                prefix = self.by_ns.get(value[:k])
+                if prefix is not None:
+                    local = value[k:]
+                    # A suffix starting with '//' would be read as an absolute IRI.
+                    if not local.startswith("//"):
+                        return f"{prefix}:{local}"
         return value
+
+    def nt_value(self, o: str) -> Any:
+        """The JSON-LD value of an N-Triples object term."""
+        if o[0] == "<":
+            return {"@id": self.iri(o[1:-1])}
+        end = o.rindex('"')
+        text = _nt_unescape(o[1:end])
+        rest = o[end + 1 :]
+        if rest.startswith("@"):
+            return {"@value": text, "@language": rest[1:]}
+        if rest.startswith("^^<"):
+            dt = rest[3:-1]
+            return text if dt == XSD_STRING else {"@value": text, "@type": self.iri(dt)}
+        return text
 
     def value(self, term: NamedNode | Literal | BlankNode) -> Any:
         if isinstance(term, NamedNode):
@@ -153,29 +207,41 @@ class _Compactor:
         return {"@value": term.value, "@type": self.iri(term.datatype.value)}
 
 
-def write_jsonld(triples: Sequence[Triple], path: Path) -> None:
-    """Stream a compacted JSON-LD document: one node object per subject, in sorted order."""
+def write_jsonld(nt: Path, path: Path) -> None:
+    """Stream a compacted JSON-LD document: one node object per subject, in sorted order.
+
+    Works on the N-Triples text of the sorted release (one triple per line, subjects
+    grouped), so there is no Python object per term: IRIs are compacted through a cache and
+    literals decoded from their canonical N-Triples escapes.
+    """
     comp = _Compactor()
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        _write_jsonld(triples, fh, comp)
-
-
-def _write_jsonld(triples: Sequence[Triple], fh: IO[str], comp: _Compactor) -> None:
-    dump: Callable[[Any], str] = lambda o: json.dumps(o, ensure_ascii=False, sort_keys=True)  # noqa: E731
     ctx = jsonld_context()["@context"]
-    fh.write('{\n  "@context": ')
-    fh.write(json.dumps(ctx, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-    fh.write(',\n  "@graph": [')
-    first = True
-    for subject, group in groupby(triples, key=lambda t: t.subject):
-        node: dict[str, Any] = {"@id": comp.iri(subject.value)}
-        for t in group:
-            if t.predicate.value == RDF_TYPE and isinstance(t.object, NamedNode):
-                node.setdefault("@type", []).append(comp.iri(t.object.value))
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    with path.open("w", encoding="utf-8", newline="\n") as out, nt.open(encoding="utf-8") as fh:
+        out.write('{\n  "@context": ')
+        out.write(json.dumps(ctx, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        out.write(',\n  "@graph": [')
+        first = True
+        subject = None
+        node: dict[str, Any] = {}
+        for line in fh:
+            s_end = line.index(" ")
+            s = line[1 : s_end - 1]
+            p_end = line.index(" ", s_end + 1)
+            p = line[s_end + 2 : p_end - 1]
+            o = line[p_end + 1 : -3]  # strip " .\n"
+            if s != subject:
+                if subject is not None:
+                    out.write("\n    " if first else ",\n    ")
+                    out.write(dumps(node))
+                    first = False
+                subject = s
+                node = {"@id": comp.iri(s)}
+            if p == RDF_TYPE and o[0] == "<":
+                node.setdefault("@type", []).append(comp.iri(o[1:-1]))
             else:
-                key = comp.iri(t.predicate.value)
-                node.setdefault(key, []).append(comp.value(t.object))  # type: ignore[arg-type]
-        fh.write("\n    " if first else ",\n    ")
-        fh.write(dump(node))
-        first = False
-    fh.write("\n  ]\n}\n")
+                node.setdefault(comp.iri(p), []).append(comp.nt_value(o))
+        if subject is not None:
+            out.write("\n    " if first else ",\n    ")
+            out.write(dumps(node))
+        out.write("\n  ]\n}\n")

@@ -19,6 +19,7 @@ is refused at compile time rather than silently ignored.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,8 @@ from rdflib.namespace import SH
 from . import prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-CLASS_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 VALUE_COMPONENTS = (
     SH["class"],
@@ -128,7 +130,8 @@ def _value_cond(ctx: _Ctx, comp: Any, arg: Any, x: str) -> str:
     """A SPARQL boolean expression: value node ``x`` satisfies component ``comp`` = ``arg``."""
     g = ctx.g
     if comp == SH["class"]:
-        return f"EXISTS {{ {x} {CLASS_OF} {_term(arg)} }}"
+        t = ctx.var("t")
+        return f"EXISTS {{ {x} {RDF_TYPE} {t} . VALUES {t} {{ {_subclasses(arg)} }} }}"
     if comp == SH.datatype:
         dt = f"<{arg}>"
         cond = f"isLiteral({x}) && sameTerm(DATATYPE({x}), {dt})"
@@ -240,8 +243,20 @@ def _conforms(ctx: _Ctx, shape: Any, x: str) -> str:
     return "(" + " && ".join(conds or ["true"]) + ")"
 
 
+def _subclasses(cls: Any) -> str:
+    """A placeholder for the class and all its subclasses, filled in per store at run time.
+
+    SHACL's ``rdf:type/rdfs:subClassOf*`` evaluated per value node costs a path search each
+    time; the subclass set is tiny and computed once, so the test becomes a hash join.
+    """
+    return f"@@SUBCLASSES {_term(cls)}@@"
+
+
 def _focus_patterns(g: Graph, shape: Any) -> list[str]:
-    pats = [f"?focus {CLASS_OF} {_term(c)} ." for c in g.objects(shape, SH.targetClass)]
+    pats = [
+        f"?focus {RDF_TYPE} ?_fc . VALUES ?_fc {{ {_subclasses(c)} }}"
+        for c in g.objects(shape, SH.targetClass)
+    ]
     pats += [f"VALUES ?focus {{ {_term(n)} }}" for n in g.objects(shape, SH.targetNode)]
     pats += [f"?focus {_term(p)} ?_t ." for p in g.objects(shape, SH.targetSubjectsOf)]
     pats += [f"?_t {_term(p)} ?focus ." for p in g.objects(shape, SH.targetObjectsOf)]
@@ -249,8 +264,6 @@ def _focus_patterns(g: Graph, shape: Any) -> list[str]:
 
 
 def _focus(pats: list[str]) -> str:
-    if len(pats) == 1:
-        return pats[0]
     return " UNION ".join("{ SELECT DISTINCT ?focus WHERE { " + p + " } }" for p in pats)
 
 
@@ -393,10 +406,28 @@ def _property(g: Graph, prop: Any, parent: Any | None, focus: str) -> Iterator[C
             raise ShaclCompileError(f"{unsupported} on {prop} is not supported by the compiler")
 
 
+_PLACEHOLDER = re.compile(r"@@SUBCLASSES (<[^>]+>)@@")
+
+
+def bind_subclasses(query: str, store: Any, cache: dict[str, str]) -> str:
+    """Replace each subclass placeholder by the class and its subclasses in ``store``."""
+
+    def subs(m: re.Match[str]) -> str:
+        cls = m.group(1)
+        if cls not in cache:
+            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {SUBCLASS_OF}* {cls} }}")
+            found = sorted({f"<{r['c'].value}>" for r in rows if hasattr(r["c"], "value")})
+            cache[cls] = " ".join(sorted({cls, *found}))
+        return cache[cls]
+
+    return _PLACEHOLDER.sub(subs, query)
+
+
 def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[dict[str, Any]]:
     """Run every compiled constraint on a pyoxigraph store; yield one dict per violation."""
+    cache: dict[str, str] = {}
     for c in constraints:
-        for row in store.query(c.query):
+        for row in store.query(bind_subclasses(c.query, store, cache)):
             focus = row["focus"]
             value = row["value"] if c.has_value else None
             yield {
