@@ -17,19 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 from pyoxigraph import parse as ox_parse
 from pyoxigraph import serialize as ox_serialize
 
 from . import __version__, paths, prefixes, serialize
 from .errors import InputError, InputErrors, Location, NonConformance
-from .load import load_curation
+from .load import load_curation, load_files
 from .model import Curation
 from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads
 from .reason import Reasoning, ReasonMode, ReasonResult
 
 RDFS_LABEL = prefixes.expand("rdfs:label")
 MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
+
+STORE_DIR = "store"  # an Oxigraph database of the release: a cache, not a release file
 
 OUTPUTS = {
     "bonekg.ttl": "text/turtle",
@@ -62,6 +64,11 @@ def ontology_quads(imports_dir: Path | None = None) -> list[Quad]:
     for f in ontology_files(imports_dir):
         try:
             for t in ox_parse(path=str(f), format=RdfFormat.TURTLE):
+                if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode):
+                    raise InputError(
+                        f"{f}: blank node in {t}: bonekg graphs use IRIs only "
+                        "(blank node labels would make builds differ byte for byte)"
+                    )
                 out.append(Quad(t.subject, t.predicate, t.object, DefaultGraph()))
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{f}: cannot parse ontology file: {exc}") from exc
@@ -75,7 +82,7 @@ def label_map(quads: Iterable[Quad]) -> dict[str, str]:
         if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
             lang = q.object.language
             rank = 0 if lang in (None, "en") else 1
-            found.setdefault(q.subject.value, []).append((rank, q.object.value))
+            found.setdefault(str(q.subject)[1:-1], []).append((rank, q.object.value))
     return {k: sorted(v)[0][1] for k, v in found.items()}
 
 
@@ -113,7 +120,7 @@ def _all_labels(quads: Iterable[Quad]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for q in quads:
         if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
-            out.setdefault(q.subject.value, set()).add(q.object.value)
+            out.setdefault(str(q.subject)[1:-1], set()).add(q.object.value)
     return out
 
 
@@ -155,7 +162,9 @@ def build(
         t = stage("rdf", t)
         n = serialize.merge_unique([nt for _, nt in graphs], tmp / "bonekg.nt")
         t = stage("sort", t)
-        store = serialize.load_store(tmp / "bonekg.nt")
+        # The on-disk store serves validation and the dumps now, and `bonekg query` later
+        # (opened read-only: no reload of the N-Triples per query).
+        store = serialize.load_store(tmp / "bonekg.nt", tmp / STORE_DIR)
         serialize.write_turtle(store, tmp / "bonekg.ttl")
         serialize.write_rdfxml(store, tmp / "bonekg.owl")
         serialize.write_trig(graphs, tmp / "bonekg.trig")
@@ -179,6 +188,8 @@ def build(
         write_sssom(graphs[0][1], tmp / "mappings.sssom.tsv", __version__)
         _write_void(tmp, n, cur)
         shutil.rmtree(tmp / ".graphs")
+        store.flush()
+        del store
         files = _write_manifest(tmp, n, len(cur.claims))
         t = stage("write", t)
         _swap(tmp, out_dir)
@@ -225,6 +236,9 @@ def _write_graph_files(
 
 
 def claim_locations(cur: Curation) -> dict[str, str]:
+    """claim id -> ``file:line``; files read by the fast parser are re-read with lines."""
+    if any(c.line == 0 for c in cur.claims):
+        cur = load_files(cur.files, fast=False)
     return {c.id: f"{c.file}:{c.line}" for c in cur.claims}
 
 
@@ -232,7 +246,11 @@ def _validate(store: Store, cur: Curation) -> None:
     """SHACL (compiled to SPARQL) + QC rules on the self-contained release graph."""
     from .validate import format_text, validate_graph
 
-    report = validate_graph(store, claim_locations(cur))
+    report = validate_graph(store)
+    if report.results:  # only a failing or warning report needs file:line of each claim
+        from .validate import locate
+
+        report.results = locate(report.results, claim_locations(cur))
     if not report.conforms:
         raise NonConformance(format_text(report).rstrip())
 

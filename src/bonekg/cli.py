@@ -176,7 +176,7 @@ def validate(
     data = read_rdf(target) if engine == "pyshacl" else None
     locations: dict[str, str] = {}
     with contextlib.suppress(InputError):  # locations are a convenience; the RDF is validated
-        locations = claim_locations(load_curation(_curation(curation_dir)))
+        locations = claim_locations(load_curation(_curation(curation_dir), fast=False))
     report = validate_graph(store, locations, engine=engine, data=data)
     out = {"text": format_text, "json": format_json, "ttl": format_ttl}[fmt](report)
     click.echo(out, nl=False)
@@ -359,6 +359,75 @@ from .query import query_group  # noqa: E402
 cli.add_command(query_group, "query")
 
 
+@cli.group()
+def bench() -> None:
+    """Benchmarks at scale: synthetic curation, timed builds, queries and publishing."""
+
+
+@bench.command("generate")
+@click.option("--claims", type=click.IntRange(min=1), required=True, help="Number of claims.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
+@refdata_option
+@click.option("--seed", type=int, default=0, show_default=True)
+def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None:
+    """Write synthetic curation (OUT/curation) and its import modules (OUT/imports)."""
+    from .bench import generate
+    from .errors import UsageError
+
+    if not refdata.is_dir():
+        raise UsageError(f"reference data folder not found: {refdata}")
+    cur = generate(claims, out_dir, refdata, seed)
+    click.echo(
+        f"wrote {claims} claims to {cur}; build them with `bonekg build --curation {cur} "
+        f"--imports {out_dir / 'imports'}`"
+    )
+
+
+@bench.command("run")
+@click.option(
+    "--sizes", default="1000,10000,100000,1000000", show_default=True, help="Claim counts."
+)
+@click.option(
+    "--baseline-sizes", default="10000,100000", show_default=True, help="Sizes for the baseline."
+)
+@click.option("--baseline-timeout", type=float, default=1800.0, show_default=True)
+@click.option(
+    "--work",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("bench/out"),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/performance.md"),
+    show_default=True,
+)
+@refdata_option
+def bench_run(
+    sizes: str,
+    baseline_sizes: str,
+    baseline_timeout: float,
+    work: Path,
+    out_file: Path,
+    refdata: Path,
+) -> None:
+    """Measure build, queries and publishing at each size; regenerate docs/performance.md."""
+    from .bench import run
+    from .errors import UsageError
+
+    def ints(text: str) -> list[int]:
+        try:
+            return [int(x) for x in text.split(",") if x.strip()]
+        except ValueError:
+            raise UsageError(f"expected comma-separated integers, got {text!r}") from None
+
+    work.mkdir(parents=True, exist_ok=True)
+    run(ints(sizes), work, refdata, out_file, ints(baseline_sizes), baseline_timeout, err)
+    click.echo(f"wrote {out_file}")
+
+
 @cli.command("publish")
 @build_option
 @click.option(
@@ -424,6 +493,36 @@ def publish_cmd(
         method=cast(Method, method), chunk_size=chunk_size,
     )  # fmt: skip
     click.echo(res.summary())
+
+
+def cli_reference() -> str:
+    """docs/cli.md: the help text of every command, generated from the click definitions."""
+    lines = [
+        "# CLI reference",
+        "",
+        "Generated from the click definitions by `bonekg docs-cli > docs/cli.md`; do not edit.",
+        "",
+        "Exit codes: `0` ok; `1` the data does not conform (SHACL, QC rules), is inconsistent",
+        "(HermiT) or a store refused; `2` usage error or unreadable input. Errors go to stderr",
+        "(with `curation/FILE.yaml:LINE [claim id]` where it applies), data to stdout; `--debug`",
+        "shows tracebacks.",
+    ]
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=88, max_content_width=88)
+        lines.extend(["", f"## `{' '.join(path)}`", "", "```", cmd.get_help(ctx).rstrip(), "```"])
+        if isinstance(cmd, click.Group):
+            for name in sorted(cmd.commands):
+                walk(cmd.commands[name], [*path, name])
+
+    walk(cli, ["bonekg"])
+    return "\n".join(lines) + "\n"
+
+
+@cli.command("docs-cli", hidden=True)
+def docs_cli() -> None:
+    """Print docs/cli.md."""
+    click.echo(cli_reference(), nl=False)
 
 
 def main() -> None:

@@ -162,8 +162,8 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _List:
     return lst
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class _NoLines(dict[str, int]):
@@ -415,7 +415,7 @@ class _FileLoader:
             title=title,
             authors=tuple(sorted(authors)),
             journal=journal,
-            year=int(year),  # type: ignore[arg-type]
+            year=int(year),
             source_file=str(m["source_file"]),
             language=lang,
             doi=str(doi).lower() if doi else None,
@@ -707,9 +707,12 @@ def curation_files(directory: Path) -> list[Path]:
     return files
 
 
-def load_curation(directory: Path) -> Curation:
-    """Load and cross-check every ``*.yaml`` in ``directory``."""
-    return load_files(curation_files(directory))
+def load_curation(directory: Path, fast: bool = True) -> Curation:
+    """Load and cross-check every ``*.yaml`` in ``directory``.
+
+    ``fast=False`` reads with line numbers for every claim (for reports that cite them).
+    """
+    return load_files(curation_files(directory), fast=fast)
 
 
 def load_files(files: Iterable[Path], fast: bool = True) -> Curation:
@@ -724,7 +727,8 @@ def load_files(files: Iterable[Path], fast: bool = True) -> Curation:
 
 
 def _load_files(files: list[Path], fast: bool) -> Curation:
-    cur = Curation()
+    cur_files = list(files)
+    cur = Curation(files=cur_files)
     errors: list[InputError] = []
     claim_at: dict[str, str] = {}
     review_at: dict[str, str] = {}

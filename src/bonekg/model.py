@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 
 class ClaimKind(str, Enum):
@@ -59,7 +60,7 @@ class Review:
     license: str | None = None
     url: str | None = None
     file: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Reference:
     citation: str
     doi: str | None = None
     note: str | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Entity:
     models: Ref | None = None
     note: str | None = None
     file: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class Claim:
     note: str | None = None
     also_stated: tuple[Statement, ...] = ()
     file: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     def quotes(self) -> list[str]:
         return [self.quote, *(s.quote for s in self.also_stated)]
@@ -160,7 +161,7 @@ class Skipped:
     quote: str
     reason: str
     file: str = ""
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -172,6 +173,7 @@ class Curation:
     entities: list[Entity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
 
     def all_refs(self) -> list[Ref]:
         out: list[Ref] = []

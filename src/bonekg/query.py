@@ -484,6 +484,12 @@ def load_store(build_dir: Path) -> Any:
             f"no build at {build_dir} ({nt.name} missing): run `bonekg build` first, "
             "or give --build DIR or --endpoint URL"
         )
+    db = build_dir / "store"
+    if db.is_dir():  # written by `bonekg build`: opening it costs milliseconds at any size
+        try:
+            return Store.read_only(str(db))
+        except OSError:
+            pass  # fall back to loading the N-Triples
     store = Store()
     try:
         store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)

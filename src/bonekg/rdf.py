@@ -370,7 +370,8 @@ def _claim_triples(
         eco = c.evidence_code.curie
         if not numbers and eco == "ECO:0000304":
             eco = "ECO:0000303"
-        for num in list(numbers) or [None]:
+        nums: list[int | None] = list(numbers) or [None]
+        for num in nums:
             i += 1
             e = f"<{_EVIDENCE_NS}{c.id}-{i}>"
             yield (s, V.evidence, e)

@@ -90,9 +90,9 @@ def all_prefixes() -> dict[str, str]:
     return dict(sorted(prefixes.prefix_map().items(), key=lambda kv: kv[0].lower()))
 
 
-def load_store(nt: Path) -> Store:
-    """An in-memory pyoxigraph store with the release graph (Rust bulk loader)."""
-    store = Store()
+def load_store(nt: Path, directory: Path | None = None) -> Store:
+    """A pyoxigraph store with the release graph (Rust bulk loader), in memory or on disk."""
+    store = Store(str(directory)) if directory is not None else Store()
     store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)
     return store
 
@@ -166,7 +166,7 @@ class _Compactor:
 
     def __init__(self) -> None:
         self.by_ns = {ns: prefix for prefix, ns in prefixes.prefix_map().items()}
-        self.iri = lru_cache(maxsize=1 << 16)(self._iri)  # type: ignore[method-assign]
+        self.iri = lru_cache(maxsize=1 << 16)(self._iri)
 
     def _iri(self, value: str) -> str:
         # The longest namespace of the map that the IRI starts with, found by trying the
