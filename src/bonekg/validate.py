@@ -198,29 +198,38 @@ def load_checks(directory: Path | None = None) -> list[Check]:
 
 def run_checks(store: Any, checks: Iterable[Check]) -> list[Result]:
     """Each QC rule returns offending rows; any row is a failure. ``?focus`` names the node."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    checks = list(checks)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Oxigraph frees the GIL
+        answers = list(pool.map(lambda c: _check_rows(store, c), checks))
+    return [r for rows in answers for r in rows]
+
+
+def _check_rows(store: Any, check: Check) -> list[Result]:
     out: list[Result] = []
-    for check in checks:
-        solutions = store.query(check.query)
-        variables = [v.value for v in solutions.variables]
-        for row in solutions:
-            values = {v: row[v] for v in variables if row[v] is not None}
-            focus = values.get("focus")
-            focus_s = focus.value if focus is not None else ""
-            detail = ", ".join(
-                f"{k}={_term_text(t)}" for k, t in values.items() if k not in ("focus", "message")
+    solutions = store.query(check.query)
+    variables = [v.value for v in solutions.variables]
+    for row in solutions:
+        values = {v: row[v] for v in variables if row[v] is not None}
+        focus = values.get("focus")
+        focus_s = focus.value if focus is not None else ""
+        detail = ", ".join(
+            f"{k}={_term_text(t)}" for k, t in values.items() if k not in ("focus", "message")
+        )
+        msg = values.get("message")
+        out.append(
+            Result(
+                focus=focus_s,
+                message=(msg.value if msg is not None else check.title)
+                + (f" ({detail})" if detail and msg is None else ""),
+                shape=CHECK_NS + check.name,
+                value=detail or None,
+                claim=claim_of(focus_s),
+                source="check",
             )
-            msg = values.get("message")
-            out.append(
-                Result(
-                    focus=focus_s,
-                    message=(msg.value if msg is not None else check.title)
-                    + (f" ({detail})" if detail and msg is None else ""),
-                    shape=CHECK_NS + check.name,
-                    value=detail or None,
-                    claim=claim_of(focus_s),
-                    source="check",
-                )
-            )
+        )
     return out
 
 
