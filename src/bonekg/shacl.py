@@ -73,6 +73,8 @@ class CompiledConstraint:
     # A batch of value constraints of one property shape in one query: the component of each
     # ``?_okN`` flag (a row is a violation of component N when ?_okN is false).
     batch: tuple[str, ...] = ()
+    # (minCount, maxCount) checked together by a "count" constraint on ``?_n``.
+    counts: tuple[int | None, int | None] = (None, None)
 
 
 @dataclass
@@ -365,24 +367,21 @@ def _property(g: Graph, prop: Any, parent: Any | None, focus: str) -> Iterator[C
         )
         comps = tuple(_component(c) for c, _ in conds)
         yield CompiledConstraint(sid, "batch", ptext, msg, sev, q, True, comps)
-    for mc in g.objects(prop, SH.minCount):
-        n = int(str(mc))
-        if n == 1:
-            q = f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {p} ?_v }} }}"
-        else:
-            q = (
-                f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus {p} ?_v }} }} "
-                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) < {n})"
-            )
-        if n > 0:
-            yield CompiledConstraint(sid, "MinCountConstraintComponent", ptext, msg, sev, q, False)
-    for mc in g.objects(prop, SH.maxCount):
-        n = int(str(mc))
-        q = (
-            f"SELECT ?focus WHERE {{ {focus} ?focus {p} ?_v }} "
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?_v) > {n})"
+    mins = [int(str(x)) for x in g.objects(prop, SH.minCount)]
+    maxs = [int(str(x)) for x in g.objects(prop, SH.maxCount)]
+    lo = max(mins) if mins and max(mins) > 0 else None
+    hi = min(maxs) if maxs else None
+    if lo is not None or hi is not None:
+        # minCount and maxCount in one grouped pass; which one failed is read from ?_n.
+        count = "COUNT(DISTINCT ?_v)"  # HAVING cannot use the projected alias ?_n
+        tests = ([f"{count} < {lo}"] if lo is not None else []) + (
+            [f"{count} > {hi}"] if hi is not None else []
         )
-        yield CompiledConstraint(sid, "MaxCountConstraintComponent", ptext, msg, sev, q, False)
+        q = (
+            f"SELECT ?focus (COUNT(DISTINCT ?_v) AS ?_n) WHERE {{ {focus} "
+            f"OPTIONAL {{ ?focus {p} ?_v }} }} GROUP BY ?focus HAVING ({' || '.join(tests)})"
+        )
+        yield CompiledConstraint(sid, "count", ptext, msg, sev, q, False, counts=(lo, hi))
     for v in g.objects(prop, SH.hasValue):
         q = (
             f"SELECT DISTINCT ?focus WHERE {{ {focus} "
@@ -452,7 +451,13 @@ def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[
             focus = row["focus"]
             value = row["value"] if c.has_value else None
             failed = [c.component]
-            if c.batch:
+            if c.counts != (None, None):
+                n = int(row["_n"].value)
+                lo, hi = c.counts
+                failed = (["MinCountConstraintComponent"] if lo is not None and n < lo else []) + (
+                    ["MaxCountConstraintComponent"] if hi is not None and n > hi else []
+                )
+            elif c.batch:
                 failed = [
                     comp
                     for i, comp in enumerate(c.batch)
