@@ -23,13 +23,14 @@ from pyoxigraph import serialize as ox_serialize
 
 from . import __version__, paths, prefixes, serialize
 from .errors import InputError, InputErrors, Location, NonConformance
-from .load import load_curation, load_files
-from .model import Curation
+from .load import curation_files, load_files
+from .model import Curation, Entity, Review
 from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads
 from .reason import Reasoning, ReasonMode, ReasonResult
 
 RDFS_LABEL = prefixes.expand("rdfs:label")
 MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
+MINTED_DECLARED = frozenset({"ncrna", "cellline", "intervention"})
 
 STORE_DIR = "store"  # an Oxigraph database of the release: a cache, not a release file
 
@@ -53,6 +54,132 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)
     reasoning: ReasonResult | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """What the back half of the build needs to know about the curation."""
+
+    reviews: list[Review]
+    claim_ids: dict[str, list[str]]  # review id -> claim ids
+    files: list[Path]
+
+    @property
+    def n_claims(self) -> int:
+        return sum(len(v) for v in self.claim_ids.values())
+
+    @classmethod
+    def of(cls, cur: Curation) -> Summary:
+        ids: dict[str, list[str]] = {r.id: [] for r in cur.reviews}
+        for c in cur.claims:
+            ids.setdefault(c.review, []).append(c.id)
+        return cls(list(cur.reviews), ids, list(cur.files))
+
+
+@dataclass
+class _FileResult:
+    """A worker's account of one curation file, after writing its sorted graph files."""
+
+    ok: bool
+    review: Review | None = None
+    claim_ids: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    minted_used: list[str] = field(default_factory=list)
+    default_nt: Path | None = None
+    named: tuple[str, Path] | None = None
+
+
+_WORKER_LABELS: dict[str, tuple[dict[str, str], dict[str, set[str]]]] = {}
+
+
+def _file_job(job: tuple[Path, Path | None, Path, int]) -> _FileResult:
+    """Load one file (fast parser), check its terms and write its sorted N-Triples."""
+    path, imports_dir, folder, idx = job
+    key = str(imports_dir)
+    if key not in _WORKER_LABELS:
+        onto = ontology_quads(imports_dir)
+        _WORKER_LABELS[key] = (label_map(onto), _all_labels(onto))
+    labels, upstream = _WORKER_LABELS[key]
+    try:  # a file alone: its minted entities may be declared in another file
+        cur = load_files([path], fast=True, cross_check=False, locate=False)
+    except InputError:
+        return _FileResult(False)
+    try:
+        check_terms(cur, labels, upstream)
+    except NonConformance:
+        return _FileResult(False)
+    default = folder / f"d{idx:05d}.unsorted"
+    named_raw = folder / f"n{idx:05d}.unsorted"
+    with default.open("w", encoding="utf-8") as d, named_raw.open("w", encoding="utf-8") as nf:
+        for g, spo in curation_quads(cur, Labels(labels)):
+            (nf if g else d).write(spo + " .\n")
+    default_nt = folder / f"d{idx:05d}.nt"
+    serialize.sort_unique(default, default_nt)
+    default.unlink()
+    named = None
+    review = cur.reviews[0] if cur.reviews else None
+    if review is not None:
+        named_nt = folder / f"n{idx:05d}.nt"
+        serialize.sort_unique(named_raw, named_nt)
+        named = (prefixes.expand(f"graph:{review.id}"), named_nt)
+    named_raw.unlink()
+    minted = sorted({r.curie for c in cur.claims for r in c.refs() if r.prefix in MINTED_DECLARED})
+    return _FileResult(
+        True, review, [c.id for c in cur.claims], cur.entities, minted, default_nt, named
+    )
+
+
+def _parallel_front(
+    files: list[Path], imports_dir: Path | None, folder: Path, workers: int
+) -> tuple[Summary, list[tuple[str | None, Path]]]:
+    """Load + RDF for each file in its own process; cross-file checks here.
+
+    On any problem the curation is loaded again in this process, which reports every error
+    with file:line (the fast path only says that something is wrong).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder.mkdir()
+    jobs = [(f, imports_dir, folder, i) for i, f in enumerate(files)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_file_job, jobs))
+    declared = {e.curie for r in results for e in r.entities}
+    ids = [cid for r in results for cid in r.claim_ids]
+    review_ids = [r.review.id for r in results if r.review is not None]
+    conflicting = len(
+        {(e.curie, e.kind, e.label, e.organism, e.models) for r in results for e in r.entities}
+    ) != len(declared)
+    if (
+        not all(r.ok for r in results)
+        or len(set(ids)) != len(ids)
+        or len(set(review_ids)) != len(review_ids)
+        or conflicting
+        or any(m not in declared for r in results for m in r.minted_used)
+    ):
+        cur = load_files(files, fast=False)  # raises the located errors
+        onto = ontology_quads(imports_dir)
+        check_terms(cur, label_map(onto), _all_labels(onto))
+        raise InputError("curation files disagree (no located error found)")  # pragma: no cover
+    onto_nt = folder / "ontology.unsorted"
+    onto_nt.write_text("".join(_ontology_lines(ontology_quads(imports_dir))), encoding="utf-8")
+    parts = [onto_nt] + [r.default_nt for r in results if r.default_nt is not None]
+    merged = folder / "default.unsorted"
+    with merged.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+            part.unlink()
+    default_nt = folder / "default.nt"
+    serialize.sort_unique(merged, default_nt)
+    merged.unlink()
+    named = sorted((r.named for r in results if r.named is not None), key=lambda x: x[0])
+    summary = Summary(
+        [r.review for r in results if r.review is not None],
+        {r.review.id: r.claim_ids for r in results if r.review is not None},
+        list(files),
+    )
+    graphs: list[tuple[str | None, Path]] = [(None, default_nt), *named]
+    return summary, graphs
 
 
 def ontology_files(imports_dir: Path | None = None) -> list[Path]:
@@ -139,7 +266,11 @@ def build(
     validate: bool = True,
     log: Callable[[str], None] = lambda _: None,
     imports_dir: Path | None = None,
+    workers: int | None = None,
+    parallel_min_bytes: int = 20_000_000,
 ) -> BuildResult:
+    """Build a release; curation over ``parallel_min_bytes`` is loaded and turned into RDF
+    by one process per core (file by file), the rest in this process."""
     stages: dict[str, float] = {}
 
     def stage(name: str, t0: float) -> float:
@@ -148,18 +279,26 @@ def build(
         return t1
 
     t = time.perf_counter()
-    cur = load_curation(curation_dir)
-    t = stage("load", t)
-    onto = ontology_quads(imports_dir)
-    labels = label_map(onto)
-    check_terms(cur, labels, _all_labels(onto))
-
+    files = curation_files(curation_dir)
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    big = sum(f.stat().st_size for f in files) >= parallel_min_bytes
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        graphs = _write_graph_files(tmp / ".graphs", onto, curation_quads(cur, Labels(labels)))
-        t = stage("rdf", t)
+        if n_workers > 1 and len(files) > 1 and big:
+            summary, graphs = _parallel_front(files, imports_dir, tmp / ".graphs", n_workers)
+            t = stage("load+rdf", t)
+        else:
+            cur = load_files(files)
+            t = stage("load", t)
+            onto = ontology_quads(imports_dir)
+            labels = label_map(onto)
+            check_terms(cur, labels, _all_labels(onto))
+            quads = curation_quads(cur, Labels(labels))
+            graphs = _write_graph_files(tmp / ".graphs", _ontology_lines(onto), quads)
+            summary = Summary.of(cur)
+            t = stage("rdf", t)
         n = serialize.merge_unique([nt for _, nt in graphs], tmp / "bonekg.nt")
         t = stage("sort", t)
         # The on-disk store serves validation and the dumps now, and `bonekg query` later
@@ -175,7 +314,7 @@ def build(
         reasoning = Reasoning(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
         try:
             if validate:
-                _validate(store, cur)
+                _validate(store, summary.files)
                 t = stage("validate", t)
             result_reason = reasoning.result()
         finally:
@@ -186,24 +325,30 @@ def build(
 
         # The mappings come from the shared entities and import modules: the default graph.
         write_sssom(graphs[0][1], tmp / "mappings.sssom.tsv", __version__)
-        _write_void(tmp, n, cur)
+        _write_void(tmp, n, summary)
         shutil.rmtree(tmp / ".graphs")
         store.flush()
         del store
-        files = _write_manifest(tmp, n, len(cur.claims))
+        checksums = _write_manifest(tmp, n, summary.n_claims)
         t = stage("write", t)
         _swap(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    res = BuildResult(out_dir, n, len(cur.claims), len(cur.reviews), files, stages, result_reason)
+    res = BuildResult(
+        out_dir, n, summary.n_claims, len(summary.reviews), checksums, stages, result_reason
+    )
     if result_reason.message.startswith("WARNING"):
         res.warnings.append(result_reason.message)
     return res
 
 
+def _ontology_lines(onto: list[Quad]) -> list[str]:
+    return [f"{q.subject} {q.predicate} {q.object} .\n" for q in onto]
+
+
 def _write_graph_files(
-    folder: Path, onto: list[Quad], quads: Iterable[tuple[str, str]]
+    folder: Path, onto_lines: list[str], quads: Iterable[tuple[str, str]]
 ) -> list[tuple[str | None, Path]]:
     """Stream quads into one N-Triples file per graph, then sort each (default graph first)."""
     folder.mkdir()
@@ -217,8 +362,7 @@ def _write_graph_files(
         return fh
 
     default = handle("")
-    for q in onto:
-        default.write(f"{q.subject} {q.predicate} {q.object} .\n")
+    default.writelines(onto_lines)
     for g, spo in quads:
         handle(g).write(spo + " .\n")
     names = list(handles)
@@ -242,7 +386,7 @@ def claim_locations(cur: Curation) -> dict[str, str]:
     return {c.id: f"{c.file}:{c.line}" for c in cur.claims}
 
 
-def _validate(store: Store, cur: Curation) -> None:
+def _validate(store: Store, files: list[Path]) -> None:
     """SHACL (compiled to SPARQL) + QC rules on the self-contained release graph."""
     from .validate import format_text, validate_graph
 
@@ -250,7 +394,7 @@ def _validate(store: Store, cur: Curation) -> None:
     if report.results:  # only a failing or warning report needs file:line of each claim
         from .validate import locate
 
-        report.results = locate(report.results, claim_locations(cur))
+        report.results = locate(report.results, claim_locations(load_files(files, fast=False)))
     if not report.conforms:
         raise NonConformance(format_text(report).rstrip())
 
@@ -269,7 +413,7 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_void(tmp: Path, n: int, cur: Curation) -> None:
+def _write_void(tmp: Path, n: int, cur: Summary) -> None:
     """VoID + DCAT description of the release; void:triples equals the lines of bonekg.nt."""
     x = prefixes.expand
     ds = NamedNode(RELEASE_IRI)
@@ -310,7 +454,7 @@ def _write_void(tmp: Path, n: int, cur: Curation) -> None:
     add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/RDF_XML"))
     add(ds, "void:feature", NamedNode("http://www.w3.org/ns/formats/TriG"))
     add(ds, "dcterms:isPartOf", NamedNode(RELEASE_GRAPH))
-    claims = sorted(c.id for c in cur.claims)
+    claims = sorted(cid for ids in cur.claim_ids.values() for cid in ids)
     for cid in claims[:3]:
         add(ds, "void:exampleResource", NamedNode(x(f"claim:{cid}")))
     for name, media in OUTPUTS.items():
@@ -326,7 +470,7 @@ def _write_void(tmp: Path, n: int, cur: Curation) -> None:
         add(dist, "dcat:byteSize", lit(str((tmp / name).stat().st_size), datatype=integer))
     for review in sorted(cur.reviews, key=lambda r: r.id):
         sub = NamedNode(prefixes.expand(f"graph:{review.id}"))
-        n_claims = sum(1 for c in cur.claims if c.review == review.id)
+        n_claims = len(cur.claim_ids.get(review.id, []))
         add(ds, "void:subset", sub)
         add(sub, "rdf:type", NamedNode(x("void:Dataset")))
         add(sub, "dcterms:title", lit(f"claims of review {review.id}", language="en"))

@@ -715,18 +715,24 @@ def load_curation(directory: Path, fast: bool = True) -> Curation:
     return load_files(curation_files(directory), fast=fast)
 
 
-def load_files(files: Iterable[Path], fast: bool = True) -> Curation:
-    """Load curation files; with any problem, re-read them with line numbers and report."""
+def load_files(
+    files: Iterable[Path], fast: bool = True, cross_check: bool = True, locate: bool = True
+) -> Curation:
+    """Load curation files; with any problem, re-read them with line numbers and report.
+
+    ``cross_check=False`` skips the checks that need every file (minted entities declared
+    elsewhere); ``locate=False`` raises at once instead of re-reading for line numbers.
+    """
     files = list(files)
     try:
-        return _load_files(files, fast)
+        return _load_files(files, fast, cross_check)
     except InputError:
-        if not fast:
+        if not fast or not locate:
             raise
-        return _load_files(files, False)
+        return _load_files(files, False, cross_check)
 
 
-def _load_files(files: list[Path], fast: bool) -> Curation:
+def _load_files(files: list[Path], fast: bool, cross_check: bool = True) -> Curation:
     cur_files = list(files)
     cur = Curation(files=cur_files)
     errors: list[InputError] = []
@@ -782,7 +788,7 @@ def _load_files(files: list[Path], fast: bool) -> Curation:
                 continue
             claim_at[c.id] = f"{c.file}:{c.line}"
             cur.claims.append(c)
-    for c in cur.claims:
+    for c in cur.claims if cross_check else ():
         for r in c.refs():
             if r.prefix in MINTED_NEEDING_DECLARATION and r.curie not in entity_def:
                 errors.append(
