@@ -32,7 +32,6 @@ RDFS_LABEL = prefixes.expand("rdfs:label")
 MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
 MINTED_DECLARED = frozenset({"ncrna", "cellline", "intervention"})
 
-STORE_DIR = "store"  # an Oxigraph database of the release: a cache, not a release file
 
 OUTPUTS = {
     "bonekg.ttl": "text/turtle",
@@ -301,9 +300,9 @@ def build(
             t = stage("rdf", t)
         n = serialize.merge_unique([nt for _, nt in graphs], tmp / "bonekg.nt")
         t = stage("sort", t)
-        # The on-disk store serves validation and the dumps now, and `bonekg query` later
-        # (opened read-only: no reload of the N-Triples per query).
-        store = serialize.load_store(tmp / "bonekg.nt", tmp / STORE_DIR)
+        # In memory: dumps from an on-disk store are ~8x slower. `bonekg query` builds its own
+        # on-disk copy (build/store) on first use.
+        store = serialize.load_store(tmp / "bonekg.nt")
         serialize.write_turtle(store, tmp / "bonekg.ttl")
         serialize.write_rdfxml(store, tmp / "bonekg.owl")
         serialize.write_trig(graphs, tmp / "bonekg.trig")
@@ -327,7 +326,6 @@ def build(
         write_sssom(graphs[0][1], tmp / "mappings.sssom.tsv", __version__)
         _write_void(tmp, n, summary)
         shutil.rmtree(tmp / ".graphs")
-        store.flush()
         del store
         checksums = _write_manifest(tmp, n, summary.n_claims)
         t = stage("write", t)

@@ -474,6 +474,41 @@ class Results:
     rows: list[tuple[Term | None, ...]]
 
 
+def _manifest_digest(build_dir: Path) -> str | None:
+    """The SHA-256 of bonekg.nt recorded in the build's manifest (identifies the release)."""
+    import json
+
+    try:
+        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+        return str(manifest["files"]["bonekg.nt"]["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _cache_store(nt: Path, db: Path, digest: str) -> None:
+    """Write build/store, an Oxigraph database of the release, once (atomically)."""
+    import shutil
+    import tempfile
+
+    from pyoxigraph import RdfFormat, Store
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".store.", dir=db.parent))
+    except OSError:
+        return  # a read-only build directory: queries load the N-Triples in memory
+    try:
+        store = Store(str(tmp))
+        store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+        (tmp / "bonekg.sha256").write_text(digest)
+        if db.exists():
+            shutil.rmtree(db)
+        tmp.rename(db)
+    except (OSError, SyntaxError, ValueError):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def load_store(build_dir: Path) -> Any:
     """An in-memory pyoxigraph store holding ``build_dir/bonekg.nt``."""
     from pyoxigraph import RdfFormat, Store
@@ -485,7 +520,12 @@ def load_store(build_dir: Path) -> Any:
             "or give --build DIR or --endpoint URL"
         )
     db = build_dir / "store"
-    if db.is_dir():  # written by `bonekg build`: opening it costs milliseconds at any size
+    stamp = db / "bonekg.sha256"
+    digest = _manifest_digest(build_dir)
+    if digest is not None and not (stamp.is_file() and stamp.read_text() == digest):
+        _cache_store(nt, db, digest)
+    if stamp.is_file() and stamp.read_text() == digest:
+        # An on-disk copy of this very release: opening it costs milliseconds at any size.
         try:
             return Store.read_only(str(db))
         except OSError:
