@@ -387,30 +387,37 @@ def run(
     baseline_sizes: list[int],
     baseline_timeout: float,
     log: Any = print,
+    steps: frozenset[str] = frozenset({"build", "queries", "publish"}),
 ) -> list[dict[str, Any]]:
-    """Measure every size; write the Markdown report to ``out``; return the raw results."""
+    """Measure every size; write the Markdown report to ``out``; return the raw results.
 
-    results: list[dict[str, Any]] = []
+    Results accumulate in ``work/results.json`` (a size measured again replaces its row),
+    so the largest sizes can be run separately.
+    """
+
+    saved = work / "results.json"
+    results: list[dict[str, Any]] = json.loads(saved.read_text()) if saved.is_file() else []
     for n in sizes:
         log(f"bench: {n} claims: generating")
         d = ensure_generated(n, work, refdata)
         log(f"bench: {n} claims: building")
         b = measure_build(d, 3 if n <= 10_000 else 1)
-        log(f"bench: {n} claims: build {b.seconds:.1f} s; queries")
-        q = measure_queries(d)
-        log(f"bench: {n} claims: publishing")
-        p = measure_publish(d)
-        row: dict[str, Any] = {
-            "claims": n,
-            "build": b.__dict__,
-            "queries": q.__dict__,
-            "publish": p.__dict__ if p else None,
-        }
+        log(f"bench: {n} claims: build {b.seconds:.1f} s")
+        row: dict[str, Any] = {"claims": n, "build": b.__dict__, "queries": None, "publish": None}
+        if "queries" in steps:
+            log(f"bench: {n} claims: stored queries")
+            row["queries"] = measure_queries(d).__dict__
+        if "publish" in steps:
+            log(f"bench: {n} claims: publishing")
+            p = measure_publish(d)
+            row["publish"] = p.__dict__ if p else None
         if n in baseline_sizes:
             log(f"bench: {n} claims: baseline (rdflib + pySHACL), timeout {baseline_timeout:.0f} s")
             base = measure_baseline(d, baseline_timeout)
             row["baseline"] = base.__dict__
-        results.append(row)
+        results = sorted(
+            [r for r in results if r["claims"] != n] + [row], key=lambda r: r["claims"]
+        )
         (work / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
         out.write_text(report(results), encoding="utf-8")
     return results
@@ -470,6 +477,9 @@ def report(results: list[dict[str, Any]]) -> str:
         "|---:|---|---:|---|",
     ]
     for r in results:
+        if not r.get("queries"):
+            lines.append(f"| {r['claims']:,} | (not measured) | | |")
+            continue
         qs = r["queries"]["detail"]["queries"]
         slow = max(qs, key=lambda name: qs[name][0])
         allq = ", ".join(f"{name} {v[0]:.2f}" for name, v in sorted(qs.items()))
@@ -483,6 +493,9 @@ def report(results: list[dict[str, Any]]) -> str:
     ]
     for r in results:
         p = r.get("publish")
+        if p is None:
+            lines.append(f"| {r['claims']:,} | (not measured) | |")
+            continue
         lines.append(
             f"| {r['claims']:,} | {p['seconds']:.1f} | {p['max_rss_mb']:.0f} |"
             if p

@@ -404,6 +404,12 @@ def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None
     default=Path("docs/performance.md"),
     show_default=True,
 )
+@click.option(
+    "--steps",
+    default="build,queries,publish",
+    show_default=True,
+    help="What to measure at each size (build always runs).",
+)
 @refdata_option
 def bench_run(
     sizes: str,
@@ -412,6 +418,7 @@ def bench_run(
     work: Path,
     out_file: Path,
     refdata: Path,
+    steps: str,
 ) -> None:
     """Measure build, queries and publishing at each size; regenerate docs/performance.md."""
     from .bench import run
@@ -424,7 +431,8 @@ def bench_run(
             raise UsageError(f"expected comma-separated integers, got {text!r}") from None
 
     work.mkdir(parents=True, exist_ok=True)
-    run(ints(sizes), work, refdata, out_file, ints(baseline_sizes), baseline_timeout, err)
+    chosen = frozenset(s.strip() for s in steps.split(",") if s.strip())
+    run(ints(sizes), work, refdata, out_file, ints(baseline_sizes), baseline_timeout, err, chosen)
     click.echo(f"wrote {out_file}")
 
 
