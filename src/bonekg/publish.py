@@ -566,6 +566,11 @@ def publish(
             return PublishResult(
                 store, ep.base, target, build.count, seconds, "dry-run", previous, dry_run=True
             )
+        if previous == 0:
+            # Nothing to keep (a new release's graph): load straight into it, no MOVE — on
+            # Oxigraph a MOVE copies the whole graph in one transaction. On failure the graph
+            # is dropped, which is the state it was in.
+            staging = target
         _replace(client, how, target, staging, backup, build, chunk, log)
         return PublishResult(
             store, ep.base, target, build.count, round(time.perf_counter() - t0, 2), how, previous
@@ -594,13 +599,14 @@ def _replace(
                 f"the {client.name} store holds {staged} triples in the staging graph "
                 f"<{staging}> but the build has {build.count}: not swapped in"
             )
-        log(f"staged {staged} triples; swapping <{staging}> into <{target}>")
-        progress.swap_started = True
-        client.update(
-            f"MOVE SILENT <{target}> TO <{backup}> ; MOVE <{staging}> TO <{target}>",
-            f"swapping the staging graph into <{target}> (MOVE)",
-        )
-        progress.swap_done = True
+        if staging != target:
+            log(f"staged {staged} triples; swapping <{staging}> into <{target}>")
+            progress.swap_started = True
+            client.update(
+                f"MOVE SILENT <{target}> TO <{backup}> ; MOVE <{staging}> TO <{target}>",
+                f"swapping the staging graph into <{target}> (MOVE)",
+            )
+            progress.swap_done = True
         final = client.count(target)
         if final != build.count:
             raise ServerError(
@@ -612,6 +618,8 @@ def _replace(
         if isinstance(exc, ServerError):
             raise ServerError("; ".join([exc.message, *notes])) from exc.__cause__
         raise
+    if staging == target:
+        return
     try:
         client.update(f"DROP SILENT GRAPH <{backup}>", "dropping the previous graph's backup")
     except ServerError as exc:
