@@ -1,7 +1,9 @@
-"""Write the release files: N-Triples (sorted), Turtle, RDF/XML, TriG and compacted JSON-LD.
+"""Write the release files from the sorted N-Triples of a build.
 
-Input is a list of quads already sorted and de-duplicated by :func:`canonical_quads`, so every
-writer is deterministic: two builds of the same commit are byte-identical.
+N-Triples are sorted and de-duplicated by sort(1) (:func:`sort_unique`, :func:`merge_unique`);
+Turtle and RDF/XML are dumped by Oxigraph from a store (in Rust); TriG and compacted JSON-LD
+are streamed from the sorted text. Every writer is deterministic: two builds of the same
+commit are byte-identical.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Store, Triple
+from pyoxigraph import DefaultGraph, RdfFormat, Store, Triple
 from pyoxigraph import parse as ox_parse
 
 from . import prefixes
@@ -194,17 +196,6 @@ class _Compactor:
             dt = rest[3:-1]
             return text if dt == XSD_STRING else {"@value": text, "@type": self.iri(dt)}
         return text
-
-    def value(self, term: NamedNode | Literal | BlankNode) -> Any:
-        if isinstance(term, NamedNode):
-            return {"@id": self.iri(term.value)}
-        if isinstance(term, BlankNode):  # pragma: no cover - canonical_quads rejects them
-            return {"@id": f"_:{term.value}"}
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
-            return term.value
-        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
 
 
 def write_jsonld(nt: Path, path: Path) -> None:
