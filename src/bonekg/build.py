@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -263,7 +263,6 @@ def build(
     out_dir: Path,
     reason: ReasonMode = ReasonMode.AUTO,
     validate: bool = True,
-    log: Callable[[str], None] = lambda _: None,
     imports_dir: Path | None = None,
     workers: int | None = None,
     parallel_min_bytes: int = 20_000_000,
