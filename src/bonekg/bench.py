@@ -433,7 +433,9 @@ def run(
             [r for r in results if r["claims"] != n] + [row], key=lambda r: r["claims"]
         )
         (work / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-        out.write_text(report(results), encoding="utf-8")
+        notes_file = work / "notes.json"
+        notes = json.loads(notes_file.read_text()) if notes_file.is_file() else []
+        out.write_text(report(results, notes), encoding="utf-8")
     return results
 
 
@@ -452,7 +454,8 @@ def _exponent(results: list[dict[str, Any]]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
 
 
-def report(results: list[dict[str, Any]]) -> str:
+def report(results: list[dict[str, Any]], notes: list[str] | None = None) -> str:
+    """The Markdown report; ``notes`` record runs that did not complete (from notes.json)."""
     lines = [
         "# Performance",
         "",
@@ -482,6 +485,8 @@ def report(results: list[dict[str, Any]]) -> str:
             f"{1000 * b['seconds'] / r['claims']:.2f} | {b['max_rss_mb']:.0f} | {cells} |"
         )
     k = _exponent(results)
+    for note in notes or []:
+        lines.append(f"| {note} |||||||||")
     fitted = "n/a" if k is None else f"{k:.2f}"
     lines += ["", f"Fitted exponent of build time vs claims (≥ 10k): {fitted} (target ≤ 1.1).", ""]
     lines += [
