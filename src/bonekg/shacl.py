@@ -75,6 +75,22 @@ class CompiledConstraint:
     batch: tuple[str, ...] = ()
     # (minCount, maxCount) checked together by a "count" constraint on ``?_n``.
     counts: tuple[int | None, int | None] = (None, None)
+    # A "group" constraint checks the direct-predicate property shapes of one node shape in
+    # one pass over the focus nodes' outgoing triples; each part reads its own columns.
+    parts: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One property shape inside a grouped query: counts on ``?_nI``, values on ``?_okI_J``."""
+
+    shape: str
+    path: str | None
+    message: str
+    severity: str
+    index: int
+    counts: tuple[int | None, int | None] = (None, None)
+    batch: tuple[str, ...] = ()
 
 
 @dataclass
@@ -303,11 +319,85 @@ def compile_shapes(g: Graph) -> list[CompiledConstraint]:
             out += list(_property(g, shape, None, focus))
             continue
         out += list(_node_level(g, shape, focus))
-        for prop in g.objects(shape, SH.property):
-            if g.value(prop, SH.deactivated) == Literal(True):
-                continue
-            out += list(_property(g, prop, shape, focus))
+        props = sorted(
+            (
+                p
+                for p in g.objects(shape, SH.property)
+                if g.value(p, SH.deactivated) != Literal(True)
+            ),
+            key=str,
+        )
+        direct = [p for p in props if isinstance(g.value(p, SH.path), URIRef)]
+        out += list(_grouped(g, direct, shape, focus))
+        for prop in props:
+            out += list(_property(g, prop, shape, focus, grouped=prop in direct))
     return out
+
+
+def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[CompiledConstraint]:
+    """minCount/maxCount and value constraints of the direct-predicate property shapes of a
+    node shape, as two queries over the focus nodes' outgoing triples (not one per shape).
+
+    Each focus node is enumerated once per query instead of once per property shape; the
+    triples of the focus are read once and routed to each part by their predicate.
+    """
+    count_parts: list[Part] = []
+    sums: list[str] = []
+    tests: list[str] = []
+    value_parts: list[Part] = []
+    branches: dict[str, list[tuple[str, str]]] = {}  # predicate -> (condition, flag variable)
+    for i, prop in enumerate(props):
+        ctx = _Ctx(g)
+        p = f"<{g.value(prop, SH.path)}>"
+        ptext = path_text(g, g.value(prop, SH.path))
+        msg, sev = _meta(g, prop, parent)
+        sid = _shape_id(prop)
+        mins = [int(str(x)) for x in g.objects(prop, SH.minCount)]
+        maxs = [int(str(x)) for x in g.objects(prop, SH.maxCount)]
+        lo = max(mins) if mins and max(mins) > 0 else None
+        hi = min(maxs) if maxs else None
+        if lo is not None or hi is not None:
+            n = f"SUM(IF(BOUND(?_p) && sameTerm(?_p, {p}), 1, 0))"
+            sums.append(f"({n} AS ?_n{i})")
+            tests += ([f"{n} < {lo}"] if lo is not None else []) + (
+                [f"{n} > {hi}"] if hi is not None else []
+            )
+            count_parts.append(Part(sid, ptext, msg, sev, i, counts=(lo, hi)))
+        conds = _shape_value_conds(ctx, prop, "?value")
+        if conds:
+            for j, (_, cond) in enumerate(conds):
+                branches.setdefault(p, []).append((cond, f"?_ok{i}_{j}"))
+            comps = tuple(_component(c) for c, _ in conds)
+            value_parts.append(Part(sid, ptext, msg, sev, i, batch=comps))
+    shape_id = _shape_id(parent)
+    if count_parts:
+        q = (
+            f"SELECT ?focus {' '.join(sums)} WHERE {{ {focus} OPTIONAL {{ ?focus ?_p ?_v }} }} "
+            f"GROUP BY ?focus HAVING ({' || '.join(tests)})"
+        )
+        yield CompiledConstraint(
+            shape_id, "group-count", None, "", "", q, False, parts=tuple(count_parts)
+        )
+    if value_parts:
+        # One UNION branch per predicate, with only that predicate's conditions: each value is
+        # tested against its own constraints (IF(?_p = P, cond, true) for every constraint on
+        # every row costs four times as much). An unbound flag (an expression error) is, as in
+        # FILTER(!cond), not a violation.
+        oks = " ".join(
+            f"?_ok{part.index}_{j}" for part in value_parts for j in range(len(part.batch))
+        )
+        union = " UNION ".join(
+            f"{{ ?focus {pred} ?value . "
+            + " ".join(f"BIND(({cond}) AS {var})" for cond, var in conds)
+            + " FILTER("
+            + " || ".join(f"COALESCE(!{var}, false)" for _, var in conds)
+            + ") }"
+            for pred, conds in sorted(branches.items())
+        )
+        q = f"SELECT DISTINCT ?focus ?value {oks} WHERE {{ {focus} {union} }}"
+        yield CompiledConstraint(
+            shape_id, "group-values", None, "", "", q, True, parts=tuple(value_parts)
+        )
 
 
 def _node_level(g: Graph, shape: Any, focus: str) -> Iterator[CompiledConstraint]:
@@ -347,14 +437,18 @@ def _component(comp: Any) -> str:
     return names.get(local, local[:1].upper() + local[1:]) + "ConstraintComponent"
 
 
-def _property(g: Graph, prop: Any, parent: Any | None, focus: str) -> Iterator[CompiledConstraint]:
+def _property(
+    g: Graph, prop: Any, parent: Any | None, focus: str, grouped: bool = False
+) -> Iterator[CompiledConstraint]:
+    """The constraints of one property shape; with ``grouped``, all but its counts and value
+    constraints (which :func:`_grouped` checks together with the node shape's others)."""
     ctx = _Ctx(g)
     path = g.value(prop, SH.path)
     p = path_sparql(g, path)
     ptext = path_text(g, path)
     msg, sev = _meta(g, prop, parent)
     sid = _shape_id(prop)
-    conds = _shape_value_conds(ctx, prop, "?value")
+    conds = [] if grouped else _shape_value_conds(ctx, prop, "?value")
     if conds:
         # One pass over the values for all value constraints of the shape. An expression
         # error leaves ?_okN unbound, which (as in FILTER(!cond)) is not a violation.
@@ -371,7 +465,7 @@ def _property(g: Graph, prop: Any, parent: Any | None, focus: str) -> Iterator[C
     maxs = [int(str(x)) for x in g.objects(prop, SH.maxCount)]
     lo = max(mins) if mins and max(mins) > 0 else None
     hi = min(maxs) if maxs else None
-    if lo is not None or hi is not None:
+    if not grouped and (lo is not None or hi is not None):
         # minCount and maxCount in one grouped pass; which one failed is read from ?_n.
         count = "COUNT(DISTINCT ?_v)"  # HAVING cannot use the projected alias ?_n
         tests = ([f"{count} < {lo}"] if lo is not None else []) + (
@@ -450,6 +544,9 @@ def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[
         for row in store.query(query):
             focus = row["focus"]
             value = row["value"] if c.has_value else None
+            if c.parts:
+                out += [_row(focus, value, *f) for f in _part_failures(c, row)]
+                continue
             failed = [c.component]
             if c.counts != (None, None):
                 n = int(row["_n"].value)
@@ -480,6 +577,57 @@ def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for rows in pool.map(evaluate, zip(constraints, queries, strict=True)):
             yield from rows
+
+
+def _part_failures(
+    c: CompiledConstraint, row: Any
+) -> Iterator[tuple[str, str, str | None, str, str]]:
+    """(shape, component, path, message, severity) of each part a grouped row violates."""
+    for part in c.parts:
+        if c.component == "group-count":
+            n = int(row[f"_n{part.index}"].value)
+            lo, hi = part.counts
+            if lo is not None and n < lo:
+                yield (
+                    part.shape,
+                    "MinCountConstraintComponent",
+                    part.path,
+                    part.message,
+                    part.severity,
+                )
+            if hi is not None and n > hi:
+                yield (
+                    part.shape,
+                    "MaxCountConstraintComponent",
+                    part.path,
+                    part.message,
+                    part.severity,
+                )
+        else:
+            for j, comp in enumerate(part.batch):
+                ok = row[f"_ok{part.index}_{j}"]
+                if ok is not None and ok.value == "false":
+                    yield part.shape, comp, part.path, part.message, part.severity
+
+
+def _row(
+    focus: Any,
+    value: Any,
+    shape: str,
+    component: str,
+    path: str | None,
+    message: str,
+    severity: str,
+) -> dict[str, Any]:
+    return {
+        "focus": focus.value if hasattr(focus, "value") else str(focus),
+        "value": None if value is None else _value_text(value),
+        "shape": shape,
+        "component": component,
+        "path": path,
+        "message": message,
+        "severity": severity,
+    }
 
 
 def _value_text(term: Any) -> str:
