@@ -12,12 +12,13 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
 from pyoxigraph import parse as ox_parse
 from pyoxigraph import serialize as ox_serialize
 
@@ -28,9 +29,17 @@ from .model import Curation, Entity, Review
 from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads
 from .reason import Reasoning, ReasonMode, ReasonResult
 
+if TYPE_CHECKING:
+    from .validate import Report
+
+T = TypeVar("T")
+
 RDFS_LABEL = prefixes.expand("rdfs:label")
 MINTED = frozenset({"mirna", "ncrna", "cellline", "intervention", "exosome"})
 MINTED_DECLARED = frozenset({"ncrna", "cellline", "intervention"})
+# Subjects of a review's graph that belong to one claim; the rest (the review, its references)
+# is the context every validation chunk holds.
+CLAIM_SUBJECTS = ("<https://w3id.org/bonekg/claim/", "<https://w3id.org/bonekg/evidence/")
 
 
 OUTPUTS = {
@@ -86,6 +95,7 @@ class _FileResult:
     minted_used: list[str] = field(default_factory=list)
     default_nt: Path | None = None
     named: tuple[str, Path] | None = None
+    context: Path | None = None
 
 
 _WORKER_LABELS: dict[str, tuple[dict[str, str], dict[str, set[str]]]] = {}
@@ -109,9 +119,19 @@ def _file_job(job: tuple[Path, Path | None, Path, int]) -> _FileResult:
         return _FileResult(False)
     default = folder / f"d{idx:05d}.unsorted"
     named_raw = folder / f"n{idx:05d}.unsorted"
-    with default.open("w", encoding="utf-8") as d, named_raw.open("w", encoding="utf-8") as nf:
+    context = folder / f"c{idx:05d}.nt"
+    with (
+        default.open("w", encoding="utf-8") as d,
+        named_raw.open("w", encoding="utf-8") as nf,
+        context.open("w", encoding="utf-8") as cf,
+    ):
         for g, spo in curation_quads(cur, Labels(labels)):
-            (nf if g else d).write(spo + " .\n")
+            if not g:
+                d.write(spo + " .\n")
+                continue
+            nf.write(spo + " .\n")
+            if not spo.startswith(CLAIM_SUBJECTS):
+                cf.write(spo + " .\n")
     default_nt = folder / f"d{idx:05d}.nt"
     serialize.sort_unique(default, default_nt)
     default.unlink()
@@ -124,13 +144,22 @@ def _file_job(job: tuple[Path, Path | None, Path, int]) -> _FileResult:
     named_raw.unlink()
     minted = sorted({r.curie for c in cur.claims for r in c.refs() if r.prefix in MINTED_DECLARED})
     return _FileResult(
-        True, review, [c.id for c in cur.claims], cur.entities, minted, default_nt, named
+        True, review, [c.id for c in cur.claims], cur.entities, minted, default_nt, named, context
     )
+
+
+@dataclass
+class Graphs:
+    """The sorted N-Triples of each graph (default graph first) and the review context:
+    every review's and reference's triples, which each validation chunk loads."""
+
+    files: list[tuple[str | None, Path]]
+    context: Path
 
 
 def _parallel_front(
     files: list[Path], imports_dir: Path | None, folder: Path, workers: int
-) -> tuple[Summary, list[tuple[str | None, Path]]]:
+) -> tuple[Summary, Graphs]:
     """Load + RDF for each file in its own process; cross-file checks here.
 
     On any problem the curation is loaded again in this process, which reports every error
@@ -163,22 +192,28 @@ def _parallel_front(
     onto_nt.write_text("".join(_ontology_lines(ontology_quads(imports_dir))), encoding="utf-8")
     parts = [onto_nt] + [r.default_nt for r in results if r.default_nt is not None]
     merged = folder / "default.unsorted"
-    with merged.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as fh:
-                shutil.copyfileobj(fh, out, 1 << 20)
-            part.unlink()
+    _concat(parts, merged)
     default_nt = folder / "default.nt"
     serialize.sort_unique(merged, default_nt)
     merged.unlink()
     named = sorted((r.named for r in results if r.named is not None), key=lambda x: x[0])
+    context = folder / "context.nt"
+    _concat([r.context for r in results if r.context is not None], context)
     summary = Summary(
         [r.review for r in results if r.review is not None],
         {r.review.id: r.claim_ids for r in results if r.review is not None},
         list(files),
     )
     graphs: list[tuple[str | None, Path]] = [(None, default_nt), *named]
-    return summary, graphs
+    return summary, Graphs(graphs, context)
+
+
+def _concat(parts: list[Path], dst: Path) -> None:
+    with dst.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+            part.unlink()
 
 
 def ontology_files(imports_dir: Path | None = None) -> list[Path]:
@@ -284,6 +319,7 @@ def build(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
+        graphs: Graphs
         if n_workers > 1 and len(files) > 1 and big:
             summary, graphs = _parallel_front(files, imports_dir, tmp / ".graphs", n_workers)
             t = stage("load+rdf", t)
@@ -297,35 +333,16 @@ def build(
             graphs = _write_graph_files(tmp / ".graphs", _ontology_lines(onto), quads)
             summary = Summary.of(cur)
             t = stage("rdf", t)
-        n = serialize.merge_unique([nt for _, nt in graphs], tmp / "bonekg.nt")
+        n = serialize.merge_unique([nt for _, nt in graphs.files], tmp / "bonekg.nt")
         t = stage("sort", t)
-        # In memory: dumps from an on-disk store are ~8x slower. `bonekg query` builds its own
-        # on-disk copy (build/store) on first use.
-        store = serialize.load_store(tmp / "bonekg.nt")
-        serialize.write_turtle(store, tmp / "bonekg.ttl")
-        serialize.write_rdfxml(store, tmp / "bonekg.owl")
-        serialize.write_trig(graphs, tmp / "bonekg.trig")
-        serialize.write_jsonld(tmp / "bonekg.nt", tmp / "bonekg.jsonld")
-        t = stage("serialize", t)
-
-        # HermiT runs in a subprocess while SHACL and the QC rules run here.
-        reasoning = Reasoning(tmp / "bonekg.owl", reason, tmp / "bonekg.nt")
-        try:
-            if validate:
-                _validate(store, summary.files)
-                t = stage("validate", t)
-            result_reason = reasoning.result()
-        finally:
-            reasoning.cancel()
-        t = stage("reason", t)
-
+        result_reason = _back_half(tmp, graphs, summary, reason, validate, n_workers, stages)
+        t = time.perf_counter()
         from .mappings import write_sssom
 
         # The mappings come from the shared entities and import modules: the default graph.
-        write_sssom(graphs[0][1], tmp / "mappings.sssom.tsv", __version__)
+        write_sssom(graphs.files[0][1], tmp / "mappings.sssom.tsv", __version__)
         _write_void(tmp, n, summary)
         shutil.rmtree(tmp / ".graphs")
-        del store
         checksums = _write_manifest(tmp, n, summary.n_claims)
         t = stage("write", t)
         _swap(tmp, out_dir)
@@ -340,13 +357,96 @@ def build(
     return res
 
 
+def _back_half(
+    tmp: Path,
+    graphs: Graphs,
+    summary: Summary,
+    reason: ReasonMode,
+    validate: bool,
+    workers: int,
+    stages: dict[str, float],
+) -> ReasonResult:
+    """Release files, SHACL + QC validation and HermiT, side by side.
+
+    Turtle, RDF/XML and JSON-LD are each streamed from the sorted N-Triples in a worker
+    process while other workers validate chunks of the claims (a few reviews each, with the
+    shared entities and every review's context), so memory is bounded by the chunk size and
+    not by the graph. HermiT starts as soon as the RDF/XML is written.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .validate import combine_chunks, validate_chunk
+
+    t0 = time.perf_counter()
+    nt = tmp / "bonekg.nt"
+    chunks = _chunks(graphs, summary) if validate else []
+    pool: Executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline()
+    reasoning: Reasoning | None = None
+    try:
+        writes: dict[str, Future[float]] = {
+            name: pool.submit(serialize.write_release_file, name, nt, tmp / name)
+            for name in ("bonekg.owl", "bonekg.ttl", "bonekg.jsonld")
+        }
+        checks = [pool.submit(validate_chunk, files, i == 0) for i, files in enumerate(chunks)]
+        serialize.write_trig(graphs.files, tmp / "bonekg.trig")
+        writes["bonekg.owl"].result()
+        reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
+        if validate:
+            report = combine_chunks([c.result() for c in checks])
+            _raise_unless_conforms(report, summary.files)
+        for w in writes.values():
+            w.result()
+        t1 = time.perf_counter()
+        stages["serialize+validate"] = round(t1 - t0, 3)
+        result = reasoning.result()
+        stages["reason"] = round(time.perf_counter() - t1, 3)
+        return result
+    finally:
+        if reasoning is not None:
+            reasoning.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Inline(Executor):
+    """An executor that runs each job at once, in this process (``workers=1``)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        fut: Future[T] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # re-raised by .result()
+            fut.set_exception(exc)
+        return fut
+
+
+# A chunk holds the claims of whole reviews up to about this many bytes of N-Triples (about
+# 0.6 GB of store in memory), so two chunks and the writers fit in a few GB at any size.
+CHUNK_BYTES = 250_000_000
+
+
+def _chunks(graphs: Graphs, summary: Summary, limit: int = CHUNK_BYTES) -> list[list[Path]]:
+    """Validation chunks: the shared files plus the graphs of consecutive reviews."""
+    shared = [graphs.files[0][1], graphs.context]
+    out: list[list[Path]] = []
+    current: list[Path] = []
+    size = 0
+    for _, path in graphs.files[1:]:
+        if current and size + path.stat().st_size > limit:
+            out.append(shared + current)
+            current, size = [], 0
+        current.append(path)
+        size += path.stat().st_size
+    out.append(shared + current)
+    return out
+
+
 def _ontology_lines(onto: list[Quad]) -> list[str]:
     return [f"{q.subject} {q.predicate} {q.object} .\n" for q in onto]
 
 
 def _write_graph_files(
     folder: Path, onto_lines: list[str], quads: Iterable[tuple[str, str]]
-) -> list[tuple[str | None, Path]]:
+) -> Graphs:
     """Stream quads into one N-Triples file per graph, then sort each (default graph first)."""
     folder.mkdir()
     handles: dict[str, IO[str]] = {}
@@ -360,8 +460,12 @@ def _write_graph_files(
 
     default = handle("")
     default.writelines(onto_lines)
-    for g, spo in quads:
-        handle(g).write(spo + " .\n")
+    context = folder / "context.nt"
+    with context.open("w", encoding="utf-8") as cf:
+        for g, spo in quads:
+            handle(g).write(spo + " .\n")
+            if g and not spo.startswith(CLAIM_SUBJECTS):
+                cf.write(spo + " .\n")
     names = list(handles)
     for fh in handles.values():
         fh.close()
@@ -373,7 +477,7 @@ def _write_graph_files(
         src.unlink()
         out.append((g[1:-1] if g else None, dst))
     default_graph, named = out[0], sorted(out[1:], key=lambda x: x[0] or "")
-    return [default_graph, *named]
+    return Graphs([default_graph, *named], context)
 
 
 def claim_locations(cur: Curation) -> dict[str, str]:
@@ -383,14 +487,11 @@ def claim_locations(cur: Curation) -> dict[str, str]:
     return {c.id: f"{c.file}:{c.line}" for c in cur.claims}
 
 
-def _validate(store: Store, files: list[Path]) -> None:
-    """SHACL (compiled to SPARQL) + QC rules on the self-contained release graph."""
-    from .validate import format_text, validate_graph
+def _raise_unless_conforms(report: Report, files: list[Path]) -> None:
+    """A failing or warning report names each claim's ``file:line`` (located only then)."""
+    from .validate import format_text, locate
 
-    report = validate_graph(store)
-    if report.results:  # only a failing or warning report needs file:line of each claim
-        from .validate import locate
-
+    if report.results:
         report.results = locate(report.results, claim_locations(load_files(files, fast=False)))
     if not report.conforms:
         raise NonConformance(format_text(report).rstrip())

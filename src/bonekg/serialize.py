@@ -1,9 +1,9 @@
 """Write the release files from the sorted N-Triples of a build.
 
 N-Triples are sorted and de-duplicated by sort(1) (:func:`sort_unique`, :func:`merge_unique`);
-Turtle and RDF/XML are dumped by Oxigraph from a store (in Rust); TriG and compacted JSON-LD
-are streamed from the sorted text. Every writer is deterministic: two builds of the same
-commit are byte-identical.
+Turtle and RDF/XML are streamed through Oxigraph's serialisers (in Rust); TriG and compacted
+JSON-LD are streamed from the sorted text. None of them holds the graph in memory. Every
+writer is deterministic: two builds of the same commit are byte-identical.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, RdfFormat, Store, Triple
+from pyoxigraph import RdfFormat, Store, Triple
 from pyoxigraph import parse as ox_parse
+from pyoxigraph import serialize as ox_serialize
 
 from . import prefixes
 
@@ -99,15 +100,32 @@ def load_store(nt: Path, directory: Path | None = None) -> Store:
     return store
 
 
-def write_turtle(store: Store, path: Path) -> None:
-    """Turtle dumped by Oxigraph from the store (stays in Rust: no Python object per triple)."""
-    store.dump(str(path), RdfFormat.TURTLE, from_graph=DefaultGraph(), prefixes=all_prefixes())
+def write_turtle(nt: Path, path: Path) -> None:
+    """Turtle streamed by Oxigraph's serialiser from the sorted N-Triples (subjects grouped, so
+    ``;`` and ``,`` abbreviate them); memory does not grow with the graph."""
+    ox_serialize(triples_of(nt), str(path), RdfFormat.TURTLE, prefixes=all_prefixes())
 
 
-def write_rdfxml(store: Store, path: Path) -> None:
+def write_rdfxml(nt: Path, path: Path) -> None:
+    """RDF/XML streamed like :func:`write_turtle`, one rdf:Description per subject."""
     # XML namespace prefixes must be NCNames: no dots.
     pm = {p: ns for p, ns in all_prefixes().items() if "." not in p}
-    store.dump(str(path), RdfFormat.RDF_XML, from_graph=DefaultGraph(), prefixes=pm)
+    ox_serialize(triples_of(nt), str(path), RdfFormat.RDF_XML, prefixes=pm)
+
+
+WRITERS = {"bonekg.ttl": write_turtle, "bonekg.owl": write_rdfxml}
+
+
+def write_release_file(name: str, nt: Path, path: Path) -> float:
+    """Write one release file from the sorted N-Triples (a build job); returns its seconds."""
+    import time
+
+    t0 = time.perf_counter()
+    if name == "bonekg.jsonld":
+        write_jsonld(nt, path)
+    else:
+        WRITERS[name](nt, path)
+    return time.perf_counter() - t0
 
 
 def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:

@@ -178,12 +178,26 @@ def _path_text(report_graph: Any, path: Any) -> str | None:
     return None
 
 
+SCOPES = ("claims", "entities")
+COMBINES = ("union", "every-chunk")
+
+
 @dataclass(frozen=True)
 class Check:
+    """A QC rule. Its header says how chunked validation runs it:
+
+    ``# scope: claims`` (default) runs it on every chunk, ``# scope: entities`` once (its rows
+    depend only on the shared entities, reviews and references that every chunk holds);
+    ``# combine: union`` (default) keeps every chunk's rows, ``# combine: every-chunk`` only
+    the rows all chunks return (a rule about what *no* claim does, such as an unused entity).
+    """
+
     name: str
     title: str
     description: str
     query: str
+    scope: str = "claims"
+    combine: str = "union"
 
 
 def load_checks(directory: Path | None = None) -> list[Check]:
@@ -191,8 +205,18 @@ def load_checks(directory: Path | None = None) -> list[Check]:
     out = []
     for f in sorted(directory.glob("*.rq")):
         text = f.read_text(encoding="utf-8")
-        meta = dict(re.findall(r"^#\s*(title|description):\s*(.+)$", text, flags=re.M))
-        out.append(Check(f.stem, meta.get("title", f.stem), meta.get("description", ""), text))
+        meta = dict(
+            re.findall(r"^#\s*(title|description|scope|combine):\s*(.+)$", text, flags=re.M)
+        )
+        scope = meta.get("scope", "claims").strip()
+        combine = meta.get("combine", "union").strip()
+        if scope not in SCOPES or combine not in COMBINES:
+            raise InputError(
+                f"{f}: '# scope:' must be one of {', '.join(SCOPES)} and "
+                f"'# combine:' one of {', '.join(COMBINES)}"
+            )
+        title, description = meta.get("title", f.stem), meta.get("description", "")
+        out.append(Check(f.stem, title, description, text, scope, combine))
     return out
 
 
@@ -332,9 +356,7 @@ def run_shacl_compiled(store: Any) -> Report:
                 claim=claim_of(row["focus"]),
             )
         )
-    results = sorted(
-        set(results), key=lambda r: (r.claim or "~", r.focus, r.shape, r.path or "", r.value or "")
-    )
+    results = sorted(set(results), key=_result_key)
     conforms = not any(r.severity == "Violation" for r in results)
     return Report(conforms, results, _report_ttl(results, conforms))
 
@@ -400,6 +422,49 @@ def validate_graph(
     report.conforms = not report.violations
     report.results = locate(report.results, locations or {})
     return report
+
+
+def validate_chunk(files: list[Path], entities: bool) -> tuple[list[Result], list[list[Result]]]:
+    """SHACL + QC rules on one chunk: the shared graph files plus some reviews' claims.
+
+    Returns the rows to keep as they are, and per ``every-chunk`` rule the rows it returned.
+    With ``entities`` the ``scope: entities`` rules run too (on one chunk only).
+    """
+    from pyoxigraph import RdfFormat, Store
+
+    store = Store()
+    for f in files:
+        store.bulk_load(path=str(f), format=RdfFormat.N_TRIPLES)
+    checks = [c for c in load_checks() if entities or c.scope == "claims"]
+    kept = list(run_shacl_compiled(store).results)
+    kept += run_checks(store, [c for c in checks if c.combine == "union"])
+    every = [run_checks(store, [c]) for c in checks if c.combine == "every-chunk"]
+    return kept, every
+
+
+def combine_chunks(parts: list[tuple[list[Result], list[list[Result]]]]) -> Report:
+    """One report from the chunks: union of the rows, intersection for ``every-chunk`` rules.
+
+    Rows about shared entities come back from several chunks; they are reported once.
+    """
+    kept: set[Result] = set()
+    every: list[set[Result]] | None = None
+    for rows, per_rule in parts:
+        kept.update(rows)
+        sets = [set(r) for r in per_rule]
+        every = sets if every is None else [a & b for a, b in zip(every, sets, strict=True)]
+    for found in every or []:
+        kept.update(found)
+    shacl = sorted((r for r in kept if r.source == "shacl"), key=_result_key)
+    checks = sorted(
+        (r for r in kept if r.source == "check"), key=lambda r: (r.shape, *_result_key(r))
+    )
+    conforms = not any(r.severity == "Violation" for r in kept)
+    return Report(conforms, shacl + checks, _report_ttl(shacl, conforms))
+
+
+def _result_key(r: Result) -> tuple[str, str, str, str, str]:
+    return (r.claim or "~", r.focus, r.shape, r.path or "", r.value or "")
 
 
 def load_store(path: Path, with_ontology: bool = True) -> Any:

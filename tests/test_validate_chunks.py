@@ -1,0 +1,159 @@
+"""Chunked validation (how `bonekg build` validates) gives the whole-graph report.
+
+The build validates the claims review by review (a chunk holds some reviews' graphs, the
+shared default graph and every review's context) and combines the reports. These tests split
+the real curation into one chunk per review, add defects of every kind the combination has to
+get right, and compare with validating the whole graph in one store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat, Store
+
+from bonekg import paths
+from bonekg.build import (
+    CLAIM_SUBJECTS,
+    Graphs,
+    Summary,
+    _chunks,
+    _ontology_lines,
+    _write_graph_files,
+    label_map,
+    ontology_quads,
+)
+from bonekg.load import curation_files, load_files
+from bonekg.rdf import Labels, curation_quads
+from bonekg.validate import (
+    CHECK_NS,
+    Report,
+    Result,
+    combine_chunks,
+    load_checks,
+    validate_chunk,
+    validate_graph,
+)
+
+BKG = "https://w3id.org/bonekg/vocab/"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graphs, Summary]:
+    cur = load_files(curation_files(paths.curation_dir()))
+    onto = ontology_quads()
+    folder = tmp_path_factory.mktemp("chunks") / ".graphs"
+    quads = curation_quads(cur, Labels(label_map(onto)))
+    return _write_graph_files(folder, _ontology_lines(onto), quads), Summary.of(cur)
+
+
+def whole(graphs: Graphs) -> Report:
+    store = Store()
+    for _, f in graphs.files:
+        store.bulk_load(path=str(f), format=RdfFormat.N_TRIPLES)
+    return validate_graph(store)
+
+
+def chunked(graphs: Graphs, summary: Summary) -> tuple[Report, int]:
+    chunks = _chunks(graphs, summary, limit=1)  # one review per chunk
+    return combine_chunks([validate_chunk(c, i == 0) for i, c in enumerate(chunks)]), len(chunks)
+
+
+def rows(report: Report) -> set[tuple[str, str, str | None, str | None, str, str]]:
+    return {(r.focus, r.shape, r.path, r.value, r.severity, r.source) for r in report.results}
+
+
+def append(path: Path, *lines: str) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.writelines(line + " .\n" for line in lines)
+
+
+def first_claim(path: Path) -> str:
+    with path.open(encoding="utf-8") as fh:
+        return next(line.split(" ", 1)[0] for line in fh if line.startswith(CLAIM_SUBJECTS[0]))
+
+
+def test_the_release_conforms_in_chunks_as_a_whole(curated: tuple[Graphs, Summary]) -> None:
+    graphs, summary = curated
+    report, n = chunked(graphs, summary)
+    assert n == len(summary.reviews) > 1
+    assert rows(report) == rows(whole(graphs))
+    assert report.conforms
+
+
+def test_chunks_report_every_defect_of_the_whole_graph_once(
+    curated: tuple[Graphs, Summary], tmp_path: Path
+) -> None:
+    import shutil
+
+    src, summary = curated
+    folder = tmp_path / "graphs"
+    shutil.copytree(src.files[0][1].parent, folder)
+    graphs = Graphs([(g, folder / f.name) for g, f in src.files], folder / src.context.name)
+    default, second, third = graphs.files[0][1], graphs.files[2][1], graphs.files[3][1]
+    # a claim-level SHACL violation in a later chunk: a second curation id
+    claim = first_claim(third)
+    append(third, f'{claim} <{BKG}curationId> "zz9999-001"')
+    # an entity no claim uses (every-chunk rule) next to entities used by one review only
+    unused = "<https://w3id.org/bonekg/cellline/NOT-USED>"
+    append(
+        default,
+        f"{unused} {RDF_TYPE} <{BKG}CellLine>",
+        f"{unused} {RDF_TYPE} <http://www.w3.org/2002/07/owl#NamedIndividual>",
+        f'{unused} {LABEL} "NOT-USED"',
+    )
+    # an entity-scope rule: one DOI in two spellings, the second in another review's context
+    ref = "<https://doi.org/10.5555/BONEKG.CHUNK.TEST>"
+    lower = "<https://doi.org/10.5555/bonekg.chunk.test>"
+    for r in (ref, lower):
+        lines = (
+            f"{r} {RDF_TYPE} <{BKG}Reference>",
+            f"{r} {RDF_TYPE} <http://www.w3.org/2002/07/owl#NamedIndividual>",
+            f'{r} {LABEL} "Doe (2020)"',
+            f'{r} <{BKG}citation> "Doe (2020)"',
+        )
+        append(second if r == ref else third, *lines)
+        append(graphs.context, *lines)
+
+    expected = whole(graphs)
+    report, _ = chunked(graphs, summary)
+    assert rows(report) == rows(expected)
+    found = {(r.shape, r.focus) for r in report.results}
+    assert (CHECK_NS + "unused-entity", unused[1:-1]) in found
+    assert (CHECK_NS + "doi-case-duplicate", lower[1:-1]) in found
+    assert any(r.focus == claim[1:-1] and r.source == "shacl" for r in report.results)
+    assert not report.conforms
+    # reported once, although every chunk holds the shared entities
+    assert len(report.results) == len(set(report.results))
+
+
+def test_an_entity_used_by_one_review_only_is_not_unused() -> None:
+    """every-chunk keeps a row only when all chunks return it."""
+    a = Result(
+        "https://w3id.org/bonekg/cellline/X", "unused", CHECK_NS + "unused-entity", source="check"
+    )
+    b = Result(
+        "https://w3id.org/bonekg/cellline/Y", "unused", CHECK_NS + "unused-entity", source="check"
+    )
+    report = combine_chunks([([], [[a, b]]), ([], [[b]])])
+    assert [r.focus for r in report.results] == [b.focus]
+
+
+def test_check_headers_declare_scope_and_combination() -> None:
+    checks = {c.name: c for c in load_checks()}
+    assert checks["unused-entity"].combine == "every-chunk"
+    assert checks["mirbase-taxon-mismatch"].scope == "entities"
+    assert checks["duplicate-claims"].scope == "claims"
+
+
+def test_an_unknown_scope_is_an_input_error(tmp_path: Path) -> None:
+    from bonekg.errors import InputError
+
+    (tmp_path / "x.rq").write_text(
+        "# title: x\n# scope: everything\nSELECT ?focus ?message WHERE { }\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="scope"):
+        load_checks(tmp_path)
