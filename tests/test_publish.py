@@ -297,3 +297,34 @@ def test_summary_lists_store_graph_triples_seconds() -> None:
         "seconds: 1.23",
     ):
         assert line in text.splitlines()
+
+
+def _mini_build(tmp_path: Path) -> Path:
+    from bonekg.build import build
+    from bonekg.reason import ReasonMode
+
+    return build(
+        Path(__file__).parent / "resources" / "mini", tmp_path / "b", ReasonMode.OFF
+    ).out_dir
+
+
+def test_a_build_vouched_for_by_its_manifest_is_sent_as_its_own_lines(tmp_path: Path) -> None:
+    out = _mini_build(tmp_path)
+    b = read_build(out)
+    data = (out / "bonekg.nt").read_bytes()
+    assert b.verified and b.parsed is None  # never parsed into Python objects
+    assert (
+        b.count == data.count(b"\n") == json.loads((out / "manifest.json").read_text())["triples"]
+    )
+    parts = list(b.chunks(7))
+    assert b"".join(body for _, body, _ in parts) == data
+    assert [n for n, _, _ in parts][:-1] == [7] * (len(parts) - 1)
+    assert not any(bnodes for _, _, bnodes in parts)
+
+
+def test_a_build_file_changed_after_the_build_is_refused(tmp_path: Path) -> None:
+    out = _mini_build(tmp_path)
+    nt = out / "bonekg.nt"
+    nt.write_bytes(nt.read_bytes().replace(b'"', b'"X', 1))
+    with pytest.raises(UsageError, match="sha256 differs"):
+        read_build(out)

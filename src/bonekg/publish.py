@@ -2,12 +2,15 @@
 
 The protocol (each step through the store's own HTTP endpoints):
 
-1. read ``build/bonekg.nt`` (parsed, so a broken file never reaches the store) and
-   ``manifest.json`` (the default graph IRI, the expected triple count);
+1. read ``manifest.json`` (the default graph IRI, the expected triple count) and check
+   ``build/bonekg.nt`` against it: by its sha256 (the build's own file, sent as it is) or, for
+   a file the manifest does not vouch for, by parsing it, so a broken file never reaches the
+   store;
 2. ask the query endpoint ``ASK {}`` (is it there, is it SPARQL?) and count the target graph;
 3. load the build into a fresh staging graph ``urn:bonekg:staging:UUID`` — with the SPARQL 1.1
-   Graph Store HTTP Protocol (PUT the first chunk of N-Triples, POST the rest: GSP POST merges)
-   or, where no GSP service is known, with chunked ``INSERT DATA`` within the store's limits;
+   Graph Store HTTP Protocol (PUT the first chunk of N-Triples, POST the rest: GSP POST merges;
+   on Oxigraph one streamed POST into its bulk loader) or, where no GSP service is known, with
+   chunked ``INSERT DATA`` within the store's limits;
 4. count the staging graph through the query endpoint: it must equal the local count;
 5. swap in one update request: ``MOVE SILENT <graph> TO <backup> ; MOVE <staging> TO <graph>``;
 6. count the target graph again; then drop the backup.
@@ -25,12 +28,14 @@ URLs carrying credentials are refused.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import netrc
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -85,18 +90,41 @@ class PublishResult:
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class LocalBuild:
-    """The release read from a build directory."""
+    """The release read from a build directory.
+
+    A build whose ``bonekg.nt`` matches the sha256 in its manifest is *verified*: the build
+    wrote it as sorted, distinct, canonical N-Triples without blank nodes, so it is sent line
+    by line as it is, never parsed into a Python object per triple. Any other file is parsed.
+    """
 
     nt_file: Path
-    triples: list[Triple]
+    count: int
     graph: str | None
     version: str | None
+    verified: bool = False
+    parsed: list[Triple] | None = None
 
     @property
-    def count(self) -> int:
-        return len(self.triples)
+    def triples(self) -> list[Triple]:
+        if self.parsed is None:
+            self.parsed = _parse_distinct(self.nt_file)
+        return self.parsed
+
+    def chunks(self, size: int) -> Iterator[tuple[int, bytes, bool]]:
+        """(triples, N-Triples bytes, has blank nodes) of at most ``size`` triples, in order."""
+        if not self.verified:
+            for part in chunk_triples(self.triples, size):
+                bnodes = any(isinstance(x, BlankNode) for t in part for x in (t.subject, t.object))
+                yield len(part), ntriples(part), bnodes
+            return
+        with self.nt_file.open("rb") as fh:
+            while True:
+                lines = list(itertools.islice(fh, size))
+                if not lines:
+                    return
+                yield len(lines), b"".join(lines), False
 
 
 @dataclass(frozen=True)
@@ -113,7 +141,8 @@ class Credentials:
 
 
 def read_build(build_dir: Path) -> LocalBuild:
-    """Parse ``bonekg.nt`` and ``manifest.json``; a broken or inconsistent build is a UsageError."""
+    """Check ``bonekg.nt`` against ``manifest.json``; a broken or inconsistent build is a
+    UsageError. A file the manifest does not vouch for by checksum is parsed in full."""
     nt = build_dir / "bonekg.nt"
     if not nt.is_file():
         raise UsageError(f"no build at {build_dir} (no bonekg.nt): run `bonekg build` first")
@@ -127,27 +156,54 @@ def read_build(build_dir: Path) -> LocalBuild:
         if not isinstance(loaded, dict):
             raise UsageError(f"{mf}: the manifest is not a JSON object")
         manifest = loaded
+    graph = manifest.get("graph")
+    version = manifest.get("version")
+    expected = manifest.get("triples")
+    listed = (
+        (manifest.get("files") or {}).get(nt.name)
+        if isinstance(manifest.get("files"), dict)
+        else None
+    )
+    checksum = listed.get("sha256") if isinstance(listed, dict) else None
+    build = LocalBuild(
+        nt,
+        0,
+        graph if isinstance(graph, str) else None,
+        version if isinstance(version, str) else None,
+    )
+    if isinstance(checksum, str) and isinstance(expected, int):
+        if _sha256(nt) != checksum:
+            raise UsageError(
+                f"{nt} is not the file {mf.name} describes (its sha256 differs): "
+                "the build is inconsistent; rebuild with `bonekg build`"
+            )
+        build.count, build.verified = expected, True
+    else:
+        build.count = len(build.triples)
+        if isinstance(expected, int) and expected != build.count:
+            raise UsageError(
+                f"{nt} holds {build.count} distinct triples but {mf.name} says {expected}: "
+                "the build is inconsistent; rebuild with `bonekg build`"
+            )
+    if build.count == 0:
+        raise UsageError(f"{nt} holds no triples: nothing to publish")
+    return build
+
+
+def _parse_distinct(nt: Path) -> list[Triple]:
     try:
         parsed = list(ox_parse(path=str(nt), format=RdfFormat.N_TRIPLES))
     except (SyntaxError, ValueError, OSError) as exc:
         raise UsageError(f"{nt}: not valid N-Triples: {exc}; rebuild with `bonekg build`") from exc
-    triples = list(dict.fromkeys(parsed))  # distinct, in file order
-    expected = manifest.get("triples")
-    if isinstance(expected, int) and expected != len(triples):
-        raise UsageError(
-            f"{nt} holds {len(triples)} distinct triples but {mf.name} says {expected}: "
-            "the build is inconsistent; rebuild with `bonekg build`"
-        )
-    if not triples:
-        raise UsageError(f"{nt} holds no triples: nothing to publish")
-    graph = manifest.get("graph")
-    version = manifest.get("version")
-    return LocalBuild(
-        nt,
-        triples,
-        graph if isinstance(graph, str) else None,
-        version if isinstance(version, str) else None,
-    )
+    return list(dict.fromkeys(parsed))  # distinct, in file order
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def chunk_triples(triples: Sequence[Triple], size: int) -> list[list[Triple]]:
@@ -462,33 +518,51 @@ def _load(
     client: StoreClient,
     how: str,
     staging: str,
-    triples: Sequence[Triple],
+    build: LocalBuild,
     chunk: int,
     progress: _Progress,
     log: Log,
 ) -> None:
-    parts = chunk_triples(triples, chunk)
+    bulk = client.ep.profile.gsp_bulk_param
+    if how == "gsp" and bulk is not None and build.verified:
+        # One streamed request into the store's bulk loader: linear in the graph, where a
+        # transaction per chunk grows with the graph already loaded. The staging graph is
+        # dropped if the load fails, as for the chunked path.
+        progress.requests_sent += 1
+        log(f"POST {build.count} triples to <{staging}> ({bulk}: the store's bulk loader)")
+        assert client.ep.gsp is not None
+        with build.nt_file.open("rb") as fh:
+            client.request(
+                "POST",
+                client.ep.gsp,
+                f"loading {build.count} triples (GSP POST, bulk)",
+                params={**client.gsp_params(staging), bulk: ""},
+                data=fh,
+                headers={"Content-Type": NTRIPLES},
+            )
+        progress.requests_ok += 1
+        return
     done = 0
-    for i, part in enumerate(parts):
-        span = f"triples {done + 1}-{done + len(part)} of {len(triples)}"
+    for i, (n, body, bnodes) in enumerate(build.chunks(chunk)):
+        span = f"triples {done + 1}-{done + n} of {build.count}"
         progress.requests_sent += 1
         if how == "gsp":
             verb = "PUT" if i == 0 else "POST"
             log(f"{verb} {span} to <{staging}>")
-            client.gsp_send(verb, staging, ntriples(part), f"loading {span} (GSP {verb})")
+            client.gsp_send(verb, staging, body, f"loading {span} (GSP {verb})")
         else:
-            body = ntriples(part).decode("utf-8")
-            if any(isinstance(x, BlankNode) for t in part for x in (t.subject, t.object)):
+            text = body.decode("utf-8")
+            if bnodes:
                 # blank nodes are not allowed in INSERT DATA on Virtuoso ("constant clause");
                 # a template with an empty WHERE inserts them once, as fresh nodes
                 log(f"INSERT {{}} WHERE {{}} {span} into <{staging}> (blank nodes)")
-                text = f"INSERT {{ GRAPH <{staging}> {{\n{body}}} }} WHERE {{}}"
+                update = f"INSERT {{ GRAPH <{staging}> {{\n{text}}} }} WHERE {{}}"
             else:
                 log(f"INSERT DATA {span} into <{staging}>")
-                text = f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}}} }}"
-            client.update(text, f"loading {span} (SPARQL Update)")
+                update = f"INSERT DATA {{ GRAPH <{staging}> {{\n{text}}} }}"
+            client.update(update, f"loading {span} (SPARQL Update)")
         progress.requests_ok += 1
-        done += len(part)
+        done += n
 
 
 def publish(
@@ -592,7 +666,7 @@ def _replace(
     """Stage, verify, swap, verify; on any failure restore the previous graph."""
     progress = _Progress()
     try:
-        _load(client, how, staging, build.triples, chunk, progress, log)
+        _load(client, how, staging, build, chunk, progress, log)
         staged = client.count(staging)
         if staged != build.count:
             raise ServerError(

@@ -43,12 +43,17 @@ class StoreProfile:
     gsp_chunk: int = 50_000
     #: triples per SPARQL ``INSERT DATA`` request
     insert_chunk: int = 10_000
+    #: a GSP query parameter that loads a POST body through the store's bulk loader (one
+    #: streamed request, no transaction: for the staging graph only)
+    gsp_bulk_param: str | None = None
     #: a regular expression the endpoint's path must match, and the hint shown when it does not
     endpoint_path: tuple[str, str] | None = None
 
 
 PROFILES: dict[str, StoreProfile] = {
-    "oxigraph": StoreProfile("oxigraph", "/store", "/query", "/update"),
+    "oxigraph": StoreProfile(
+        "oxigraph", "/store", "/query", "/update", gsp_bulk_param="no_transaction"
+    ),
     "virtuoso": StoreProfile(
         "virtuoso",
         "/sparql-graph-crud-auth",
