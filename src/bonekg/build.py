@@ -333,17 +333,13 @@ def build(
             graphs = _write_graph_files(tmp / ".graphs", _ontology_lines(onto), quads)
             summary = Summary.of(cur)
             t = stage("rdf", t)
-        n = serialize.merge_unique([nt for _, nt in graphs.files], tmp / "bonekg.nt")
-        t = stage("sort", t)
-        result_reason = _back_half(tmp, graphs, summary, reason, validate, n_workers, stages)
+        n, result_reason, hashes = _back_half(
+            tmp, graphs, summary, reason, validate, n_workers, stages
+        )
         t = time.perf_counter()
-        from .mappings import write_sssom
-
-        # The mappings come from the shared entities and import modules: the default graph.
-        write_sssom(graphs.files[0][1], tmp / "mappings.sssom.tsv", __version__)
         _write_void(tmp, n, summary)
         shutil.rmtree(tmp / ".graphs")
-        checksums = _write_manifest(tmp, n, summary.n_claims)
+        checksums = _write_manifest(tmp, n, summary.n_claims, hashes)
         t = stage("write", t)
         _swap(tmp, out_dir)
     except BaseException:
@@ -365,16 +361,21 @@ def _back_half(
     validate: bool,
     workers: int,
     stages: dict[str, float],
-) -> ReasonResult:
-    """Release files, SHACL + QC validation and HermiT, side by side.
+) -> tuple[int, ReasonResult, dict[str, str]]:
+    """Merge, release files, SHACL + QC validation and HermiT, side by side.
 
-    Turtle, RDF/XML and JSON-LD are each streamed from the sorted N-Triples in a worker
-    process while other workers validate chunks of the claims (a few reviews each, with the
-    shared entities and every review's context), so memory is bounded by the chunk size and
-    not by the graph. HermiT starts as soon as the RDF/XML is written.
+    Validation starts first, on the per-graph files: worker processes validate chunks of the
+    claims (a few reviews each, with the shared entities and every review's context), so memory
+    is bounded by the chunk size and not by the graph. Meanwhile this process merges the sorted
+    N-Triples; then Turtle, RDF/XML and JSON-LD are each streamed from them in a worker (which
+    also hashes its file for the manifest) while this process writes TriG, the SSSOM mappings
+    and hashes the rest. HermiT starts as soon as the RDF/XML is written.
+
+    Returns the triple count, HermiT's result and the sha256 of the files written so far.
     """
     from concurrent.futures import ProcessPoolExecutor
 
+    from .mappings import write_sssom
     from .validate import combine_chunks, validate_chunk
 
     t0 = time.perf_counter()
@@ -383,28 +384,39 @@ def _back_half(
     pool: Executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline()
     reasoning: Reasoning | None = None
     try:
-        writes: dict[str, Future[float]] = {
-            name: pool.submit(serialize.write_release_file, name, nt, tmp / name)
+        checks = [pool.submit(validate_chunk, files, i == 0) for i, files in enumerate(chunks)]
+        n = serialize.merge_unique([f for _, f in graphs.files], nt)
+        stages["sort"] = round(time.perf_counter() - t0, 3)
+        writes = {
+            name: pool.submit(_write_and_hash, name, nt, tmp / name)
             for name in ("bonekg.owl", "bonekg.ttl", "bonekg.jsonld")
         }
-        checks = [pool.submit(validate_chunk, files, i == 0) for i, files in enumerate(chunks)]
         serialize.write_trig(graphs.files, tmp / "bonekg.trig")
-        writes["bonekg.owl"].result()
+        # The mappings come from the shared entities and import modules: the default graph.
+        write_sssom(graphs.files[0][1], tmp / "mappings.sssom.tsv", __version__)
+        hashes = {f: _sha256(tmp / f) for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")}
+        hashes["bonekg.owl"] = writes["bonekg.owl"].result()
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:
             report = combine_chunks([c.result() for c in checks])
             _raise_unless_conforms(report, summary.files)
-        for w in writes.values():
-            w.result()
+        for name, w in writes.items():
+            hashes[name] = w.result()
         t1 = time.perf_counter()
-        stages["serialize+validate"] = round(t1 - t0, 3)
+        stages["serialize+validate"] = round(t1 - t0 - stages["sort"], 3)
         result = reasoning.result()
         stages["reason"] = round(time.perf_counter() - t1, 3)
-        return result
+        return n, result, hashes
     finally:
         if reasoning is not None:
             reasoning.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_and_hash(name: str, nt: Path, path: Path) -> str:
+    """A worker job: stream one release file from the sorted N-Triples; return its sha256."""
+    serialize.write_release_file(name, nt, path)
+    return _sha256(path)
 
 
 class _Inline(Executor):
@@ -420,8 +432,8 @@ class _Inline(Executor):
 
 
 # A chunk holds the claims of whole reviews up to about this many bytes of N-Triples (about
-# 0.6 GB of store in memory), so two chunks and the writers fit in a few GB at any size.
-CHUNK_BYTES = 250_000_000
+# 1.2 GB of store in memory), so two chunks and the writers fit in a few GB at any size.
+CHUNK_BYTES = 400_000_000
 
 
 def _chunks(graphs: Graphs, summary: Summary, limit: int = CHUNK_BYTES) -> list[list[Path]]:
@@ -581,9 +593,10 @@ def _write_void(tmp: Path, n: int, cur: Summary) -> None:
     )
 
 
-def _write_manifest(tmp: Path, n: int, claims: int) -> dict[str, str]:
+def _write_manifest(tmp: Path, n: int, claims: int, known: dict[str, str]) -> dict[str, str]:
+    """manifest.json: every file's sha256 (``known`` ones were hashed while being written)."""
     files = {
-        p.name: _sha256(p)
+        p.name: known.get(p.name) or _sha256(p)
         for p in sorted(tmp.iterdir())
         if p.is_file() and p.name != "manifest.json"
     }

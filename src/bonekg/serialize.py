@@ -233,6 +233,7 @@ def write_jsonld(nt: Path, path: Path) -> None:
         first = True
         subject = None
         node: dict[str, Any] = {}
+        ids: dict[str, dict[str, str]] = {}  # object IRI -> its (shared, read-only) node reference
         for line in fh:
             s_end = line.index(" ")
             s = line[1 : s_end - 1]
@@ -246,8 +247,16 @@ def write_jsonld(nt: Path, path: Path) -> None:
                     first = False
                 subject = s
                 node = {"@id": comp.iri(s)}
-            if p == RDF_TYPE and o[0] == "<":
-                node.setdefault("@type", []).append(comp.iri(o[1:-1]))
+            if o[0] == "<":
+                if p == RDF_TYPE:
+                    node.setdefault("@type", []).append(comp.iri(o[1:-1]))
+                    continue
+                ref = ids.get(o)
+                if ref is None:
+                    if len(ids) > 1 << 20:
+                        ids.clear()
+                    ref = ids[o] = {"@id": comp.iri(o[1:-1])}
+                node.setdefault(comp.iri(p), []).append(ref)
             else:
                 node.setdefault(comp.iri(p), []).append(comp.nt_value(o))
         if subject is not None:
