@@ -29,9 +29,10 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def _sort_command() -> list[str] | None:
+def _sort_command(buffer: str = "1G") -> list[str] | None:
+    """GNU sort by bytes without duplicates; larger inputs spill to temporary files."""
     exe = shutil.which("sort")
-    return [exe, "-u", "-S", "25%"] if exe else None
+    return [exe, "-u", "-S", buffer] if exe else None
 
 
 def sort_unique(src: Path, dst: Path) -> int:
@@ -54,7 +55,7 @@ def sort_unique(src: Path, dst: Path) -> int:
 
 def merge_unique(srcs: Sequence[Path], dst: Path) -> int:
     """Merge already sorted files into one sorted file without duplicates."""
-    cmd = _sort_command()
+    cmd = _sort_command("64M")  # a merge streams: it needs no sort buffer
     if cmd is not None:
         env = {**os.environ, "LC_ALL": "C"}
         subprocess.run([*cmd, "-m", "-o", str(dst), *map(str, srcs)], check=True, env=env)
