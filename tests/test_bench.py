@@ -73,9 +73,13 @@ def _result(claims: int, seconds: float, rss_mb: float) -> dict[str, object]:
 def test_report_marks_each_target_met_missed_or_not_measured() -> None:
     results = [_result(10_000, 5.0, 400), _result(100_000, 45.0, 1200)]
     results.append(_result(1_000_000, 420.0, 5000))
-    text = bench.report(results)  # type: ignore[arg-type]
+    everyday = {"bonekg --help": 0.21, "bonekg build (HermiT)": 12.0, "bonekg query run x": 0.5}
+    text = bench.report(results, None, everyday)  # type: ignore[arg-type]
     targets = text[text.index("## Targets") :]
     assert "| 1M claims: full build ≤ 300 s | 420 s | **missed** |" in targets
     assert "| 1M claims: peak RSS ≤ 6 GB | 4.9 GB | met |" in targets
     assert "| 100k claims: full build ≤ 30 s | 45.0 s | **missed** |" in targets
     assert "| every stored query ≤ 1 s at 1M |  | not measured |" in targets
+    assert "| `bonekg --help` ≤ 0.3 s | 0.21 s | met |" in targets
+    assert "| `bonekg build (HermiT)` ≤ 10 s | 12.00 s | **missed** |" in targets
+    assert "| a stored query on the curated graph ≤ 1 s | 0.50 s | met |" in targets
