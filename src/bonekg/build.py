@@ -6,7 +6,6 @@ and reasoning pass is it swapped in, so a failed build leaves the previous ``bui
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -285,14 +284,6 @@ def _all_labels(quads: Iterable[Quad]) -> dict[str, set[str]]:
     return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def build(
     curation_dir: Path,
     out_dir: Path,
@@ -394,7 +385,10 @@ def _back_half(
         serialize.write_trig(graphs.files, tmp / "bonekg.trig")
         # The mappings come from the shared entities and import modules: the default graph.
         write_sssom(graphs.files[0][1], tmp / "mappings.sssom.tsv", __version__)
-        hashes = {f: _sha256(tmp / f) for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")}
+        hashes = {
+            f: serialize.sha256_file(tmp / f)
+            for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")
+        }
         hashes["bonekg.owl"] = writes["bonekg.owl"].result()
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:
@@ -416,7 +410,7 @@ def _back_half(
 def _write_and_hash(name: str, nt: Path, path: Path) -> str:
     """A worker job: stream one release file from the sorted N-Triples; return its sha256."""
     serialize.write_release_file(name, nt, path)
-    return _sha256(path)
+    return serialize.sha256_file(path)
 
 
 class _Inline(Executor):
@@ -596,7 +590,7 @@ def _write_void(tmp: Path, n: int, cur: Summary) -> None:
 def _write_manifest(tmp: Path, n: int, claims: int, known: dict[str, str]) -> dict[str, str]:
     """manifest.json: every file's sha256 (``known`` ones were hashed while being written)."""
     files = {
-        p.name: known.get(p.name) or _sha256(p)
+        p.name: known.get(p.name) or serialize.sha256_file(p)
         for p in sorted(tmp.iterdir())
         if p.is_file() and p.name != "manifest.json"
     }

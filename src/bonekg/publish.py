@@ -28,7 +28,6 @@ URLs carrying credentials are refused.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import netrc
@@ -47,6 +46,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from . import stores
 from .errors import ServerError, UsageError
+from .serialize import sha256_file
 
 PASSWORD_ENV = "BONEKG_PASSWORD"
 STAGING_PREFIX = "urn:bonekg:staging:"
@@ -172,7 +172,7 @@ def read_build(build_dir: Path) -> LocalBuild:
         version if isinstance(version, str) else None,
     )
     if isinstance(checksum, str) and isinstance(expected, int):
-        if _sha256(nt) != checksum:
+        if sha256_file(nt) != checksum:
             raise UsageError(
                 f"{nt} is not the file {mf.name} describes (its sha256 differs): "
                 "the build is inconsistent; rebuild with `bonekg build`"
@@ -196,14 +196,6 @@ def _parse_distinct(nt: Path) -> list[Triple]:
     except (SyntaxError, ValueError, OSError) as exc:
         raise UsageError(f"{nt}: not valid N-Triples: {exc}; rebuild with `bonekg build`") from exc
     return list(dict.fromkeys(parsed))  # distinct, in file order
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def chunk_triples(triples: Sequence[Triple], size: int) -> list[list[Triple]]:

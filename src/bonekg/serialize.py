@@ -76,6 +76,17 @@ def merge_unique(srcs: Sequence[Path], dst: Path) -> int:
     return count_lines(dst)
 
 
+def sha256_file(path: Path) -> str:
+    """The hex SHA-256 of a file, read in 4 MB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def count_lines(path: Path) -> int:
     n = 0
     with path.open("rb") as fh:
@@ -117,16 +128,12 @@ def write_rdfxml(nt: Path, path: Path) -> None:
 WRITERS = {"bonekg.ttl": write_turtle, "bonekg.owl": write_rdfxml}
 
 
-def write_release_file(name: str, nt: Path, path: Path) -> float:
-    """Write one release file from the sorted N-Triples (a build job); returns its seconds."""
-    import time
-
-    t0 = time.perf_counter()
+def write_release_file(name: str, nt: Path, path: Path) -> None:
+    """Write one release file (Turtle, RDF/XML or JSON-LD) from the sorted N-Triples."""
     if name == "bonekg.jsonld":
         write_jsonld(nt, path)
     else:
         WRITERS[name](nt, path)
-    return time.perf_counter() - t0
 
 
 def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:
