@@ -15,7 +15,7 @@ import rdflib
 from rdflib.compare import isomorphic, to_isomorphic
 
 from bonekg import __version__
-from bonekg.build import BuildResult, build, label_map, ontology_quads
+from bonekg.build import BuildResult, build, load_ontology
 from bonekg.errors import Inconsistent, InputError, NonConformance
 from bonekg.load import load_files
 from bonekg.rdf import Labels, curation_quads
@@ -44,7 +44,7 @@ def _nt_graph(path: Path) -> rdflib.Graph:
 def test_mini_curation_rdf_matches_golden_graph() -> None:
     """Compared as graphs (isomorphism); BONEKG_REGENERATE_GOLDEN=1 rewrites the golden file."""
     cur = load_files([MINI / "mini.yaml"])
-    labels = Labels(label_map(ontology_quads()))
+    labels = Labels(load_ontology().labels)
     lines = sorted({f"{spo} .\n" for _, spo in curation_quads(cur, labels)})
     got = rdflib.Graph()
     got.parse(data="".join(lines), format="nt")
@@ -329,3 +329,52 @@ def test_parallel_build_reports_errors_with_file_and_line(tmp_path: Path) -> Non
     with pytest.raises(InputError) as info:
         build(cur, tmp_path / "out", ReasonMode.OFF, workers=2, parallel_min_bytes=0)
     assert "guo2018.yaml:" in str(info.value) and "unknown CURIE prefix 'hgnk'" in str(info.value)
+
+
+def test_ontology_labels_equal_those_of_every_parsed_label_triple() -> None:
+    """load_ontology reads labels from filtered N-Triples lines; a full parse agrees."""
+    import pyoxigraph as ox
+
+    from bonekg.build import ontology_files
+
+    found: dict[str, set[str]] = {}
+    for f in ontology_files():
+        for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+            if t.predicate.value.endswith("rdf-schema#label") and isinstance(t.object, ox.Literal):
+                found.setdefault(t.subject.value, set()).add(t.object.value)
+    onto = load_ontology()
+    assert onto.all_labels == found
+    assert set(onto.labels) == set(found)
+    assert all(onto.labels[iri] in found[iri] for iri in found)
+    n = sum(1 for f in ontology_files() for _ in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE))
+    assert onto.nt.count("\n") == n
+
+
+@pytest.mark.parametrize(
+    "triple",
+    ['_:b1 rdfs:label "x" .', "<http://example.org/a> rdfs:seeAlso _:b2 ."],
+    ids=["subject", "object"],
+)
+def test_import_module_with_a_blank_node_is_refused_naming_the_file(
+    tmp_path: Path, triple: str
+) -> None:
+    imports = tmp_path / "imports"
+    imports.mkdir()
+    (imports / "odd.ttl").write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<http://example.org/a> rdfs:label "a literal ending in _:x" .\n' + triple + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"odd\.ttl: blank node in _:|odd\.ttl: blank node in <"):
+        load_ontology(imports)
+
+
+def test_a_literal_that_looks_like_a_blank_node_is_not_refused(tmp_path: Path) -> None:
+    imports = tmp_path / "imports"
+    imports.mkdir()
+    (imports / "odd.ttl").write_text(
+        '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "see _:x" .\n'
+        '<http://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "_:y"@en .\n',
+        encoding="utf-8",
+    )
+    assert load_ontology(imports).labels["http://example.org/b"] == "_:y"

@@ -19,10 +19,8 @@ from bonekg.build import (
     Graphs,
     Summary,
     _chunks,
-    _ontology_lines,
     _write_graph_files,
-    label_map,
-    ontology_quads,
+    load_ontology,
 )
 from bonekg.load import curation_files, load_files
 from bonekg.rdf import Labels, curation_quads
@@ -44,10 +42,10 @@ LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graphs, Summary]:
     cur = load_files(curation_files(paths.curation_dir()))
-    onto = ontology_quads()
+    onto = load_ontology()
     folder = tmp_path_factory.mktemp("chunks") / ".graphs"
-    quads = curation_quads(cur, Labels(label_map(onto)))
-    return _write_graph_files(folder, _ontology_lines(onto), quads), Summary.of(cur)
+    quads = curation_quads(cur, Labels(onto.labels))
+    return _write_graph_files(folder, onto.nt, quads), Summary.of(cur)
 
 
 def whole(graphs: Graphs) -> Report:

@@ -399,7 +399,7 @@ def baseline(d: Path) -> dict[str, object]:
     import rdflib
     from pyshacl import validate
 
-    from .build import label_map, ontology_files, ontology_quads
+    from .build import load_ontology, ontology_files
     from .load import load_curation
     from .rdf import Labels, curation_quads
     from .validate import shapes_graph
@@ -410,7 +410,7 @@ def baseline(d: Path) -> dict[str, object]:
     g = rdflib.Graph()
     for f in ontology_files(d / "imports"):
         g.parse(f, format="turtle")
-    labels = Labels(label_map(ontology_quads(d / "imports")))
+    labels = Labels(load_ontology(d / "imports").labels)
     g.parse(data="".join(spo + " .\n" for _, spo in curation_quads(cur, labels)), format="nt")
     stages["rdf"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()

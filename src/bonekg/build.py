@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from pyoxigraph import parse as ox_parse
 from pyoxigraph import serialize as ox_serialize
 
@@ -97,17 +98,18 @@ class _FileResult:
     context: Path | None = None
 
 
-_WORKER_LABELS: dict[str, tuple[dict[str, str], dict[str, set[str]]]] = {}
+# The ontology's labels in a worker process, set once by the pool's initializer.
+_WORKER_LABELS: list[tuple[dict[str, str], dict[str, set[str]]]] = []
 
 
-def _file_job(job: tuple[Path, Path | None, Path, int]) -> _FileResult:
+def _init_worker(labels: dict[str, str], upstream: dict[str, set[str]]) -> None:
+    _WORKER_LABELS[:] = [(labels, upstream)]
+
+
+def _file_job(job: tuple[Path, Path, int]) -> _FileResult:
     """Load one file (fast parser), check its terms and write its sorted N-Triples."""
-    path, imports_dir, folder, idx = job
-    key = str(imports_dir)
-    if key not in _WORKER_LABELS:
-        onto = ontology_quads(imports_dir)
-        _WORKER_LABELS[key] = (label_map(onto), _all_labels(onto))
-    labels, upstream = _WORKER_LABELS[key]
+    path, folder, idx = job
+    labels, upstream = _WORKER_LABELS[0]
     try:  # a file alone: its minted entities may be declared in another file
         cur = load_files([path], fast=True, cross_check=False, locate=False)
     except InputError:
@@ -167,8 +169,11 @@ def _parallel_front(
     from concurrent.futures import ProcessPoolExecutor
 
     folder.mkdir()
-    jobs = [(f, imports_dir, folder, i) for i, f in enumerate(files)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    onto = load_ontology(imports_dir)
+    jobs = [(f, folder, i) for i, f in enumerate(files)]
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(onto.labels, onto.all_labels)
+    ) as pool:
         results = list(pool.map(_file_job, jobs))
     declared = {e.curie for r in results for e in r.entities}
     ids = [cid for r in results for cid in r.claim_ids]
@@ -184,11 +189,10 @@ def _parallel_front(
         or any(m not in declared for r in results for m in r.minted_used)
     ):
         cur = load_files(files, fast=False)  # raises the located errors
-        onto = ontology_quads(imports_dir)
-        check_terms(cur, label_map(onto), _all_labels(onto))
+        check_terms(cur, onto.labels, onto.all_labels)
         raise InputError("curation files disagree (no located error found)")  # pragma: no cover
     onto_nt = folder / "ontology.unsorted"
-    onto_nt.write_text("".join(_ontology_lines(ontology_quads(imports_dir))), encoding="utf-8")
+    onto_nt.write_text(onto.nt, encoding="utf-8")
     parts = [onto_nt] + [r.default_nt for r in results if r.default_nt is not None]
     merged = folder / "default.unsorted"
     _concat(parts, merged)
@@ -219,31 +223,54 @@ def ontology_files(imports_dir: Path | None = None) -> list[Path]:
     return [paths.tbox_file(), *sorted((imports_dir or paths.imports_dir()).glob("*.ttl"))]
 
 
-def ontology_quads(imports_dir: Path | None = None) -> list[Quad]:
-    out: list[Quad] = []
+@dataclass(frozen=True)
+class Ontology:
+    """The TBox and import modules: their N-Triples text and the labels the build needs."""
+
+    nt: str  # one triple per line, as Oxigraph's serialiser writes them
+    labels: dict[str, str]  # IRI -> one label (English or untagged preferred, then smallest)
+    all_labels: dict[str, set[str]]  # IRI -> every label, for checking the curators' labels
+
+
+# A blank node as subject (line start) or object (last term; a literal ends in ", @tag or >).
+_BLANK = re.compile(r'^_:|\s_:[^\s"<>]+ \.$', re.MULTILINE)
+
+
+def load_ontology(imports_dir: Path | None = None) -> Ontology:
+    """Read the TBox and import modules once: Oxigraph parses and writes N-Triples (in Rust);
+    only the label lines become Python objects."""
+    parts: list[str] = []
     for f in ontology_files(imports_dir):
         try:
-            for t in ox_parse(path=str(f), format=RdfFormat.TURTLE):
-                if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode):
-                    raise InputError(
-                        f"{f}: blank node in {t}: bonekg graphs use IRIs only "
-                        "(blank node labels would make builds differ byte for byte)"
-                    )
-                out.append(Quad(t.subject, t.predicate, t.object, DefaultGraph()))
+            data = ox_serialize(
+                ox_parse(path=str(f), format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES
+            )
+            text = (data or b"").decode("utf-8")
         except (SyntaxError, ValueError, OSError) as exc:
             raise InputError(f"{f}: cannot parse ontology file: {exc}") from exc
-    return out
-
-
-def label_map(quads: Iterable[Quad]) -> dict[str, str]:
-    """IRI -> one label (English or untagged preferred, then the smallest), for naming things."""
+        maybe = text.startswith("_:") or "\n_:" in text or " _:" in text  # fast pre-test
+        blank = _BLANK.search(text) if maybe else None
+        if blank is not None:
+            start = text.rfind("\n", 0, blank.start()) + 1
+            line = text[start : text.find("\n", blank.start())]
+            raise InputError(
+                f"{f}: blank node in {line}: bonekg graphs use IRIs only "
+                "(blank node labels would make builds differ byte for byte)"
+            )
+        parts.append(text)
+    nt = "".join(parts)
+    marker = f' <{RDFS_LABEL}> "'
+    label_lines = "\n".join(line for line in nt.splitlines() if marker in line)
     found: dict[str, list[tuple[int, str]]] = {}
-    for q in quads:
-        if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
-            lang = q.object.language
-            rank = 0 if lang in (None, "en") else 1
-            found.setdefault(str(q.subject)[1:-1], []).append((rank, q.object.value))
-    return {k: sorted(v)[0][1] for k, v in found.items()}
+    for t in ox_parse(label_lines.encode("utf-8"), format=RdfFormat.N_TRIPLES):
+        if isinstance(t.subject, NamedNode) and isinstance(t.object, Literal):
+            rank = 0 if t.object.language in (None, "en") else 1
+            found.setdefault(t.subject.value, []).append((rank, t.object.value))
+    return Ontology(
+        nt,
+        {k: min(v)[1] for k, v in found.items()},
+        {k: {label for _, label in v} for k, v in found.items()},
+    )
 
 
 def check_terms(
@@ -274,14 +301,6 @@ def check_terms(
                 )
     if errors:
         raise NonConformance(InputErrors(errors).message)
-
-
-def _all_labels(quads: Iterable[Quad]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for q in quads:
-        if q.predicate.value == RDFS_LABEL and isinstance(q.object, Literal):
-            out.setdefault(str(q.subject)[1:-1], set()).add(q.object.value)
-    return out
 
 
 def build(
@@ -317,11 +336,10 @@ def build(
         else:
             cur = load_files(files)
             t = stage("load", t)
-            onto = ontology_quads(imports_dir)
-            labels = label_map(onto)
-            check_terms(cur, labels, _all_labels(onto))
-            quads = curation_quads(cur, Labels(labels))
-            graphs = _write_graph_files(tmp / ".graphs", _ontology_lines(onto), quads)
+            onto = load_ontology(imports_dir)
+            check_terms(cur, onto.labels, onto.all_labels)
+            quads = curation_quads(cur, Labels(onto.labels))
+            graphs = _write_graph_files(tmp / ".graphs", onto.nt, quads)
             summary = Summary.of(cur)
             t = stage("rdf", t)
         n, result_reason, hashes = _back_half(
@@ -446,13 +464,7 @@ def _chunks(graphs: Graphs, summary: Summary, limit: int = CHUNK_BYTES) -> list[
     return out
 
 
-def _ontology_lines(onto: list[Quad]) -> list[str]:
-    return [f"{q.subject} {q.predicate} {q.object} .\n" for q in onto]
-
-
-def _write_graph_files(
-    folder: Path, onto_lines: list[str], quads: Iterable[tuple[str, str]]
-) -> Graphs:
+def _write_graph_files(folder: Path, onto_nt: str, quads: Iterable[tuple[str, str]]) -> Graphs:
     """Stream quads into one N-Triples file per graph, then sort each (default graph first)."""
     folder.mkdir()
     handles: dict[str, IO[str]] = {}
@@ -465,7 +477,7 @@ def _write_graph_files(
         return fh
 
     default = handle("")
-    default.writelines(onto_lines)
+    default.write(onto_nt)
     context = folder / "context.nt"
     with context.open("w", encoding="utf-8") as cf:
         for g, spo in quads:
