@@ -53,12 +53,19 @@ def sort_unique(src: Path, dst: Path) -> int:
     return count_lines(dst)
 
 
+# Inputs merged in one pass (each is an open file; the usual limit is 1024).
+MAX_MERGE = 512
+
+
 def merge_unique(srcs: Sequence[Path], dst: Path) -> int:
     """Merge already sorted files into one sorted file without duplicates."""
     cmd = _sort_command("64M")  # a merge streams: it needs no sort buffer
     if cmd is not None:
         env = {**os.environ, "LC_ALL": "C"}
-        subprocess.run([*cmd, "-m", "-o", str(dst), *map(str, srcs)], check=True, env=env)
+        # All inputs in one pass: by default sort merges 16 at a time through temporary files,
+        # which reads and writes a 1M-claim graph several times over.
+        batch = f"--batch-size={min(max(len(srcs), 2), MAX_MERGE)}"
+        subprocess.run([*cmd, "-m", batch, "-o", str(dst), *map(str, srcs)], check=True, env=env)
     else:  # pragma: no cover
         import heapq
 
@@ -228,46 +235,66 @@ def write_jsonld(nt: Path, path: Path) -> None:
     """Stream a compacted JSON-LD document: one node object per subject, in sorted order.
 
     Works on the N-Triples text of the sorted release (one triple per line, subjects
-    grouped), so there is no Python object per term: IRIs are compacted through a cache and
-    literals decoded from their canonical N-Triples escapes.
+    grouped), so there is no Python object per term: the JSON text of each (predicate, object)
+    is built once and cached (types, relations and shared entities repeat across claims),
+    IRIs are compacted through a cache and literals decoded from their N-Triples escapes. The
+    text is what ``json`` writes with ``sort_keys=True`` for the same node objects.
     """
     comp = _Compactor()
     ctx = jsonld_context()["@context"]
-    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    pairs: dict[str, tuple[str, str]] = {}  # "p o .\n" -> (JSON key, JSON value)
+
+    def pair(rest: str) -> tuple[str, str]:
+        p_end = rest.index(" ")
+        p = rest[1 : p_end - 1]
+        o = rest[p_end + 1 : -3]  # strip " .\n"
+        if o[0] == "<":
+            iri = string(comp.iri(o[1:-1]))
+            if p == RDF_TYPE:
+                return '"@type"', iri
+            return string(comp.iri(p)), '{"@id": ' + iri + "}"
+        end = o.rindex('"')
+        text = string(_nt_unescape(o[1:end]))
+        rest_o = o[end + 1 :]
+        if rest_o.startswith("@"):
+            value = '{"@language": ' + string(rest_o[1:]) + ', "@value": ' + text + "}"
+        elif rest_o.startswith("^^<") and rest_o[3:-1] != XSD_STRING:
+            value = '{"@type": ' + string(comp.iri(rest_o[3:-1])) + ', "@value": ' + text + "}"
+        else:
+            value = text
+        return string(comp.iri(p)), value
+
+    def node(subject: str, values: dict[str, list[str]]) -> str:
+        body = "".join(f", {k}: [{', '.join(values[k])}]" for k in sorted(values))
+        return '{"@id": ' + string(comp.iri(subject[1:-1])) + body + "}"
+
     with path.open("w", encoding="utf-8", newline="\n") as out, nt.open(encoding="utf-8") as fh:
         out.write('{\n  "@context": ')
         out.write(json.dumps(ctx, ensure_ascii=False, indent=2).replace("\n", "\n  "))
         out.write(',\n  "@graph": [')
-        first = True
+        sep = "\n    "
         subject = None
-        node: dict[str, Any] = {}
-        ids: dict[str, dict[str, str]] = {}  # object IRI -> its (shared, read-only) node reference
+        values: dict[str, list[str]] = {}
         for line in fh:
             s_end = line.index(" ")
-            s = line[1 : s_end - 1]
-            p_end = line.index(" ", s_end + 1)
-            p = line[s_end + 2 : p_end - 1]
-            o = line[p_end + 1 : -3]  # strip " .\n"
+            s = line[:s_end]
             if s != subject:
                 if subject is not None:
-                    out.write("\n    " if first else ",\n    ")
-                    out.write(dumps(node))
-                    first = False
-                subject = s
-                node = {"@id": comp.iri(s)}
-            if o[0] == "<":
-                if p == RDF_TYPE:
-                    node.setdefault("@type", []).append(comp.iri(o[1:-1]))
-                    continue
-                ref = ids.get(o)
-                if ref is None:
-                    if len(ids) > 1 << 20:
-                        ids.clear()
-                    ref = ids[o] = {"@id": comp.iri(o[1:-1])}
-                node.setdefault(comp.iri(p), []).append(ref)
+                    out.write(sep + node(subject, values))
+                    sep = ",\n    "
+                subject, values = s, {}
+            rest = line[s_end + 1 :]
+            kv = pairs.get(rest)
+            if kv is None:
+                kv = pair(rest)
+                if len(pairs) < 1 << 18:
+                    pairs[rest] = kv
+            found = values.get(kv[0])
+            if found is None:
+                values[kv[0]] = [kv[1]]
             else:
-                node.setdefault(comp.iri(p), []).append(comp.nt_value(o))
+                found.append(kv[1])
         if subject is not None:
-            out.write("\n    " if first else ",\n    ")
-            out.write(dumps(node))
+            out.write(sep + node(subject, values))
         out.write("\n  ]\n}\n")
