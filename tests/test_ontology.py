@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import rdflib
 from rdflib import OWL, RDF, RDFS
+
+from bonekg import prefixes
+from bonekg.build import BuildResult
 
 from .conftest import REPO
 
@@ -80,3 +84,17 @@ def test_prefixes_command_prints_every_format() -> None:
             else:
                 sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
                 assert len(list(g.objects(None, sh.declare))) == len(pm)
+
+
+def test_compress_agrees_with_the_curies_converter_on_every_iri_of_the_curated_graph(
+    real_build: BuildResult,
+) -> None:
+    nt = (real_build.out_dir / "bonekg.nt").read_text(encoding="utf-8")
+    iris = set(re.findall(r"<([^>\s]+)>", nt))
+    iris |= {ns for ns in prefixes.prefix_map().values()}  # a namespace alone: "prefix:"
+    iris |= {"http://example.org/x", "https://w3id.org/bonekg/", "urn:x"}
+    conv = prefixes.converter()
+    assert len(iris) > 1000
+    for iri in iris:
+        expected = conv.compress(iri, strict=False) or iri
+        assert prefixes.compress(iri) == expected, iri

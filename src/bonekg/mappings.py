@@ -61,8 +61,16 @@ def write_sssom(graph_nt: Path, out: Path, version: str) -> int:
     labels: dict[str, list[tuple[int, str]]] = {}
     edges: list[tuple[str, str, str]] = []
     family: set[str] = set()
+    # Only the lines of these predicates are parsed (most of the graph is claims and imports).
+    wanted = {f"<{iri}>".encode() for iri in (label_iri, forms, exact, ortholog, comment_iri)}
+    kept: list[bytes] = []
     with graph_nt.open("rb") as fh:
-        for t in ox.parse(fh, format=ox.RdfFormat.N_TRIPLES):
+        for line in fh:
+            s_end = line.find(b" ")
+            if line[s_end + 1 : line.find(b" ", s_end + 1)] in wanted:
+                kept.append(line)
+    if kept:
+        for t in ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES):
             s, p, o = t.subject, t.predicate.value, t.object
             if not isinstance(s, ox.NamedNode):
                 continue

@@ -82,10 +82,25 @@ def namespace(prefix: str) -> str:
     return str(ns)
 
 
+@cache
+def _namespaces() -> tuple[dict[str, str], tuple[int, ...]]:
+    by_ns = {ns: prefix for prefix, ns in prefix_map().items()}
+    return by_ns, tuple(sorted({len(ns) for ns in by_ns}, reverse=True))
+
+
 def compress(iri: str) -> str:
-    """Compress an IRI to a CURIE of the prefix map, or return it unchanged."""
-    c = converter().compress(iri, strict=False)
-    return str(c) if c else iri
+    """Compress an IRI to a CURIE of the prefix map (longest namespace), or return it unchanged.
+
+    Same answer as the ``curies`` converter, by one dictionary lookup per namespace length
+    (a few microseconds; the SSSOM export compresses hundreds of thousands of IRIs).
+    """
+    by_ns, lengths = _namespaces()
+    for k in lengths:
+        if k <= len(iri):
+            prefix = by_ns.get(iri[:k])
+            if prefix is not None:
+                return f"{prefix}:{iri[k:]}"
+    return iri
 
 
 def normalize(curie: str) -> str:
