@@ -242,7 +242,7 @@ def write_jsonld(nt: Path, path: Path) -> None:
     """
     comp = _Compactor()
     ctx = jsonld_context()["@context"]
-    string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    string = json.encoder.encode_basestring
     pairs: dict[str, tuple[str, str]] = {}  # "p o .\n" -> (JSON key, JSON value)
 
     def pair(rest: str) -> tuple[str, str]:
