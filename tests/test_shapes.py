@@ -379,3 +379,54 @@ def test_cli_exit_2_for_unreadable_input(
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert stderr_says in proc.stderr
     assert proc.stdout == ""
+
+
+COUNTS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+    sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 3 ] ,
+                [ sh:path ex:q ; sh:minCount 1 ; sh:maxCount 1 ] ,
+                [ sh:path ex:q ; sh:maxCount 0 ; sh:deactivated false ] ,
+                [ sh:path ex:r ; sh:minCount 1 ] .
+"""
+
+
+def test_compiled_min_and_max_counts_equal_pyshacl_for_every_count() -> None:
+    """minCount 1 / > 1 and maxCount 0 / 1 / 3 in the grouped count query, against pySHACL."""
+    import pyshacl
+    from pyoxigraph import RdfFormat, Store
+
+    from bonekg.shacl import compile_shapes, run_compiled
+
+    lines = []
+    for n in range(5):  # node n has n values of ex:p and of ex:q, and ex:r when n is even
+        lines.append(f"<http://example.org/n{n}> a <http://example.org/T> .")
+        for k in range(n):
+            lines.append(f"<http://example.org/n{n}> <http://example.org/p> {k} .")
+            lines.append(f'<http://example.org/n{n}> <http://example.org/q> "{k}" .')
+        if n % 2 == 0:
+            lines.append(f"<http://example.org/n{n}> <http://example.org/r> true .")
+    data = "\n".join(lines) + "\n"
+    shapes = rdflib.Graph().parse(data=COUNTS_SHAPES, format="turtle")
+    _, report, _ = pyshacl.validate(
+        rdflib.Graph().parse(data=data, format="turtle"), shacl_graph=shapes
+    )
+    results = [dict(report.predicate_objects(r)) for r in report.subjects(SH.focusNode, None)]
+    expected = {
+        (str(r[SH.focusNode]), str(r[SH.sourceConstraintComponent]).rsplit("#", 1)[-1],
+         str(r[SH.resultPath]).rsplit("/", 1)[-1])
+        for r in results
+    }  # fmt: skip
+    store = Store()
+    store.load(data.encode(), format=RdfFormat.TURTLE)
+    got = {
+        (row["focus"], row["component"], (row["path"] or "").rsplit(":", 1)[-1].rsplit("/", 1)[-1])
+        for row in run_compiled(store, compile_shapes(shapes))
+    }  # fmt: skip
+    assert {c for _, c, _ in expected} == {
+        "MinCountConstraintComponent",
+        "MaxCountConstraintComponent",
+    }
+    assert len(expected) > 8
+    assert got == expected

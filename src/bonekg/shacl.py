@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,8 @@ class CompiledConstraint:
 
 @dataclass(frozen=True)
 class Part:
-    """One property shape inside a grouped query: counts on ``?_nI``, values on ``?_okI_J``."""
+    """One property shape inside a grouped query: its count on rows whose ``?_i`` is its index,
+    its value tests on ``?_okI_J``."""
 
     shape: str
     path: str | None
@@ -213,13 +214,17 @@ def _pattern_cond(g: Graph, shape: Any, x: str) -> str:
     return f"(!isBlank({x}) && REGEX(STR({x}), {lit}))"
 
 
-def _shape_value_conds(ctx: _Ctx, shape: Any, x: str) -> list[tuple[Any, str]]:
-    """(component, condition) for every value-type constraint declared on ``shape``."""
+def _shape_value_conds(
+    ctx: _Ctx, shape: Any, x: str, skip: Container[Any] = ()
+) -> list[tuple[Any, str]]:
+    """(component, condition) for every value-type constraint declared on ``shape`` (but those
+    whose argument is in ``skip``)."""
     g = ctx.g
     out: list[tuple[Any, str]] = []
     for comp in VALUE_COMPONENTS:
         for arg in g.objects(shape, comp):
-            out.append((comp, _value_cond(ctx, comp, arg, x)))
+            if arg not in skip:
+                out.append((comp, _value_cond(ctx, comp, arg, x)))
     if g.value(shape, SH.pattern) is not None:
         out.append((SH.pattern, _pattern_cond(g, shape, x)))
     return out
@@ -342,8 +347,9 @@ def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[Co
     triples of the focus are read once and routed to each part by their predicate.
     """
     count_parts: list[Part] = []
-    sums: list[str] = []
-    tests: list[str] = []
+    too_many: list[str] = []  # VALUES rows (predicate, part, maxCount)
+    missing: list[str] = []  # VALUES rows (predicate, part) of minCount 1
+    too_few: list[str] = []  # VALUES rows (predicate, part, minCount) of minCount > 1
     value_parts: list[Part] = []
     branches: dict[str, list[tuple[str, str]]] = {}  # predicate -> (condition, flag variable)
     for i, prop in enumerate(props):
@@ -357,11 +363,9 @@ def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[Co
         lo = max(mins) if mins and max(mins) > 0 else None
         hi = min(maxs) if maxs else None
         if lo is not None or hi is not None:
-            n = f"SUM(IF(BOUND(?_p) && sameTerm(?_p, {p}), 1, 0))"
-            sums.append(f"({n} AS ?_n{i})")
-            tests += ([f"{n} < {lo}"] if lo is not None else []) + (
-                [f"{n} > {hi}"] if hi is not None else []
-            )
+            too_many += [f"({p} {i} {hi})"] if hi is not None else []
+            missing += [f"({p} {i})"] if lo == 1 else []
+            too_few += [f"({p} {i} {lo})"] if lo is not None and lo > 1 else []
             count_parts.append(Part(sid, ptext, msg, sev, i, counts=(lo, hi)))
         conds = _shape_value_conds(ctx, prop, "?value")
         if conds:
@@ -371,10 +375,28 @@ def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[Co
             value_parts.append(Part(sid, ptext, msg, sev, i, batch=comps))
     shape_id = _shape_id(parent)
     if count_parts:
-        q = (
-            f"SELECT ?focus {' '.join(sums)} WHERE {{ {focus} OPTIONAL {{ ?focus ?_p ?_v }} }} "
-            f"GROUP BY ?focus HAVING ({' || '.join(tests)})"
-        )
+        # Rows (?focus, part ?_i, count ?_n) for the parts a focus node violates: one pass
+        # counts the values of the bounded predicates per (focus, part), one looks up the
+        # required predicates that a focus node lacks (count 0).
+        count_branches = []
+        if too_many:
+            count_branches.append(
+                f"{{ SELECT ?focus ?_i (COUNT(*) AS ?_n) WHERE {{ {focus} ?focus ?_p ?_v . "
+                f"VALUES (?_p ?_i ?_hi) {{ {' '.join(too_many)} }} }} "
+                "GROUP BY ?focus ?_i ?_hi HAVING (COUNT(*) > ?_hi) }"
+            )
+        if missing:
+            count_branches.append(
+                f"{{ {focus} VALUES (?_p ?_i) {{ {' '.join(missing)} }} "
+                "FILTER NOT EXISTS { ?focus ?_p ?_x } BIND(0 AS ?_n) }"
+            )
+        if too_few:
+            count_branches.append(
+                f"{{ SELECT ?focus ?_i (COUNT(?_v) AS ?_n) WHERE {{ {focus} "
+                f"VALUES (?_p ?_i ?_lo) {{ {' '.join(too_few)} }} OPTIONAL {{ ?focus ?_p ?_v }} }} "
+                "GROUP BY ?focus ?_i ?_lo HAVING (COUNT(?_v) < ?_lo) }"
+            )
+        q = f"SELECT ?focus ?_i ?_n WHERE {{ {' UNION '.join(count_branches)} }}"
         yield CompiledConstraint(
             shape_id, "group-count", None, "", "", q, False, parts=tuple(count_parts)
         )
@@ -400,10 +422,36 @@ def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[Co
         )
 
 
+def _class_only(g: Graph, shape: Any) -> Any | None:
+    """The class of a shape that says nothing but ``sh:class C`` (and that it is a shape)."""
+    classes = list(g.objects(shape, SH["class"]))
+    other = {p for p, _ in g.predicate_objects(shape)} - {SH["class"], RDF.type}
+    return classes[0] if len(classes) == 1 and not other else None
+
+
+def _xone_of_classes(g: Graph, arg: Any, focus: str) -> str | None:
+    """``sh:xone`` over class-only shapes as one grouped pass: a focus node must be an instance
+    of exactly one of the classes (an EXISTS per class and focus node is far slower)."""
+    classes = [_class_only(g, s) for s in _list(g, arg)]
+    if not classes or any(c is None for c in classes):
+        return None
+    opts = " ".join(
+        f"OPTIONAL {{ ?focus {RDF_TYPE} ?_x{i} . VALUES ?_x{i} {{ {_subclasses(c)} }} }}"
+        for i, c in enumerate(classes)
+    )
+    members = " + ".join(f"IF(COUNT(?_x{i}) > 0, 1, 0)" for i in range(len(classes)))
+    return f"SELECT ?focus WHERE {{ {focus} {opts} }} GROUP BY ?focus HAVING (({members}) != 1)"
+
+
 def _node_level(g: Graph, shape: Any, focus: str) -> Iterator[CompiledConstraint]:
     ctx = _Ctx(g)
     msg, sev = _meta(g, shape, None)
-    for comp, cond in _shape_value_conds(ctx, shape, "?focus"):
+    grouped = {a: q for a in g.objects(shape, SH.xone) if (q := _xone_of_classes(g, a, focus))}
+    for q in grouped.values():
+        yield CompiledConstraint(
+            _shape_id(shape), "XoneConstraintComponent", None, msg, sev, q, False
+        )
+    for comp, cond in _shape_value_conds(ctx, shape, "?focus", skip=grouped):
         q = f"SELECT DISTINCT ?focus WHERE {{ {focus} FILTER(!({cond})) }}"
         yield CompiledConstraint(_shape_id(shape), _component(comp), None, msg, sev, q, False)
     for v in g.objects(shape, SH.hasValue):
@@ -526,11 +574,14 @@ def bind_subclasses(query: str, store: Any, cache: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(subs, query)
 
 
-def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[dict[str, Any]]:
+def run_compiled(
+    store: Any, constraints: list[CompiledConstraint], threads: int | None = None
+) -> Iterator[dict[str, Any]]:
     """Run every compiled constraint on a pyoxigraph store; yield one dict per violation.
 
-    Oxigraph releases the GIL while it evaluates a query, so the constraints run on a thread
-    per core; results come back in constraint order (deterministic reports).
+    Oxigraph releases the GIL while it evaluates a query, so the constraints run on
+    ``threads`` threads (default: one per core); results come back in constraint order
+    (deterministic reports).
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
@@ -574,7 +625,7 @@ def run_compiled(store: Any, constraints: list[CompiledConstraint]) -> Iterator[
                 )
         return out
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
         for rows in pool.map(evaluate, zip(constraints, queries, strict=True)):
             yield from rows
 
@@ -583,9 +634,12 @@ def _part_failures(
     c: CompiledConstraint, row: Any
 ) -> Iterator[tuple[str, str, str | None, str, str]]:
     """(shape, component, path, message, severity) of each part a grouped row violates."""
-    for part in c.parts:
-        if c.component == "group-count":
-            n = int(row[f"_n{part.index}"].value)
+    if c.component == "group-count":
+        index = int(row["_i"].value)
+        for part in c.parts:
+            if part.index != index:
+                continue
+            n = int(row["_n"].value)
             lo, hi = part.counts
             if lo is not None and n < lo:
                 yield (
@@ -603,11 +657,12 @@ def _part_failures(
                     part.message,
                     part.severity,
                 )
-        else:
-            for j, comp in enumerate(part.batch):
-                ok = row[f"_ok{part.index}_{j}"]
-                if ok is not None and ok.value == "false":
-                    yield part.shape, comp, part.path, part.message, part.severity
+        return
+    for part in c.parts:
+        for j, comp in enumerate(part.batch):
+            ok = row[f"_ok{part.index}_{j}"]
+            if ok is not None and ok.value == "false":
+                yield part.shape, comp, part.path, part.message, part.severity
 
 
 def _row(
