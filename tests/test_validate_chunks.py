@@ -155,3 +155,36 @@ def test_an_unknown_scope_is_an_input_error(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="scope"):
         load_checks(tmp_path)
+
+
+def _graphs_of_sizes(folder: Path, sizes: list[int]) -> Graphs:
+    files: list[tuple[str | None, Path]] = [(None, folder / "default.nt")]
+    files[0][1].write_bytes(b"")
+    for i, n in enumerate(sizes):
+        path = folder / f"r{i}.nt"
+        path.write_bytes(b"x" * n)
+        files.append((f"https://w3id.org/bonekg/graph/r{i}", path))
+    context = folder / "context.nt"
+    context.write_bytes(b"")
+    return Graphs(files, context)
+
+
+def test_large_claim_sets_are_split_into_one_chunk_per_worker_or_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bonekg.build
+
+    graphs = _graphs_of_sizes(tmp_path, [100] * 10)
+    summary = Summary([], {}, [])
+
+    def reviews(chunks: list[list[Path]]) -> list[int]:
+        assert all(c[:2] == [graphs.files[0][1], graphs.context] for c in chunks)
+        assert [p for c in chunks for p in c[2:]] == [p for _, p in graphs.files[1:]]
+        return [len(c) - 2 for c in chunks]
+
+    monkeypatch.setattr(bonekg.build, "SPLIT_BYTES", 2000)
+    assert reviews(_chunks(graphs, summary, parts=2)) == [10]  # small: one chunk
+    monkeypatch.setattr(bonekg.build, "SPLIT_BYTES", 0)
+    assert reviews(_chunks(graphs, summary, parts=2)) == [5, 5]
+    assert reviews(_chunks(graphs, summary, parts=3)) == [4, 4, 2]
+    assert reviews(_chunks(graphs, summary, limit=250, parts=2)) == [2, 2, 2, 2, 2]

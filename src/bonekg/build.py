@@ -376,9 +376,9 @@ def _back_half(
     Validation starts first, on the per-graph files: worker processes validate chunks of the
     claims (a few reviews each, with the shared entities and every review's context), so memory
     is bounded by the chunk size and not by the graph. Meanwhile this process merges the sorted
-    N-Triples; then Turtle, RDF/XML and JSON-LD are each streamed from them in a worker (which
-    also hashes its file for the manifest) while this process writes TriG, the SSSOM mappings
-    and hashes the rest. HermiT starts as soon as the RDF/XML is written.
+    N-Triples; then two workers stream the release files from them (Turtle and RDF/XML from one
+    parse, JSON-LD as text) and hash them for the manifest, while this process writes TriG, the
+    SSSOM mappings and hashes the rest. HermiT starts as soon as the RDF/XML is written.
 
     Returns the triple count, HermiT's result and the sha256 of the files written so far.
     """
@@ -389,17 +389,22 @@ def _back_half(
 
     t0 = time.perf_counter()
     nt = tmp / "bonekg.nt"
-    chunks = _chunks(graphs, summary) if validate else []
+    chunks = _chunks(graphs, summary, parts=workers) if validate else []
     pool: Executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline()
     reasoning: Reasoning | None = None
     try:
-        checks = [pool.submit(validate_chunk, files, i == 0) for i, files in enumerate(chunks)]
+        # One query at a time per worker: the workers already keep the cores busy, and more
+        # threads than cores made each chunk slower.
+        threads = 1 if workers > 1 else None
+        checks = [
+            pool.submit(validate_chunk, files, i == 0, threads) for i, files in enumerate(chunks)
+        ]
         n = serialize.merge_unique([f for _, f in graphs.files], nt)
         stages["sort"] = round(time.perf_counter() - t0, 3)
-        writes = {
-            name: pool.submit(_write_and_hash, name, nt, tmp / name)
-            for name in ("bonekg.owl", "bonekg.ttl", "bonekg.jsonld")
-        }
+        writes = [
+            pool.submit(_write_and_hash, names, nt, tmp)
+            for names in (("bonekg.owl", "bonekg.ttl"), ("bonekg.jsonld",))
+        ]
         serialize.write_trig(graphs.files, tmp / "bonekg.trig")
         # The mappings come from the shared entities and import modules: the default graph.
         write_sssom(graphs.files[0][1], tmp / "mappings.sssom.tsv", __version__)
@@ -407,13 +412,12 @@ def _back_half(
             f: serialize.sha256_file(tmp / f)
             for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")
         }
-        hashes["bonekg.owl"] = writes["bonekg.owl"].result()
+        hashes.update(writes[0].result())
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:
             report = combine_chunks([c.result() for c in checks])
             _raise_unless_conforms(report, summary.files)
-        for name, w in writes.items():
-            hashes[name] = w.result()
+        hashes.update(writes[1].result())
         t1 = time.perf_counter()
         stages["serialize+validate"] = round(t1 - t0 - stages["sort"], 3)
         result = reasoning.result()
@@ -425,10 +429,10 @@ def _back_half(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write_and_hash(name: str, nt: Path, path: Path) -> str:
-    """A worker job: stream one release file from the sorted N-Triples; return its sha256."""
-    serialize.write_release_file(name, nt, path)
-    return serialize.sha256_file(path)
+def _write_and_hash(names: tuple[str, ...], nt: Path, folder: Path) -> dict[str, str]:
+    """A worker job: stream release files from the sorted N-Triples; return their sha256."""
+    serialize.write_release_files(names, nt, folder)
+    return {name: serialize.sha256_file(folder / name) for name in names}
 
 
 class _Inline(Executor):
@@ -446,21 +450,35 @@ class _Inline(Executor):
 # A chunk holds the claims of whole reviews up to about this many bytes of N-Triples (about
 # 1.2 GB of store in memory), so two chunks and the writers fit in a few GB at any size.
 CHUNK_BYTES = 400_000_000
+# Claims above this size are validated in at least one chunk per worker (below it, loading the
+# shared graph once more costs more than the second core saves).
+SPLIT_BYTES = 50_000_000
 
 
-def _chunks(graphs: Graphs, summary: Summary, limit: int = CHUNK_BYTES) -> list[list[Path]]:
-    """Validation chunks: the shared files plus the graphs of consecutive reviews."""
+def _chunks(
+    graphs: Graphs, summary: Summary, limit: int = CHUNK_BYTES, parts: int = 1
+) -> list[list[Path]]:
+    """Validation chunks: the shared files plus the graphs of consecutive reviews, at most
+    ``limit`` bytes each, and (for large claim sets) split into at least ``parts`` chunks of
+    about the same size."""
     shared = [graphs.files[0][1], graphs.context]
+    sizes = [(path, path.stat().st_size) for _, path in graphs.files[1:]]
+    total = sum(size for _, size in sizes)
+    target = -(-total // parts) if total >= SPLIT_BYTES else total
     out: list[list[Path]] = []
     current: list[Path] = []
     size = 0
-    for _, path in graphs.files[1:]:
-        if current and size + path.stat().st_size > limit:
+    for path, n in sizes:
+        if current and size + n > limit:
             out.append(shared + current)
             current, size = [], 0
         current.append(path)
-        size += path.stat().st_size
-    out.append(shared + current)
+        size += n
+        if size >= target:
+            out.append(shared + current)
+            current, size = [], 0
+    if current or not out:
+        out.append(shared + current)
     return out
 
 

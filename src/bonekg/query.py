@@ -532,7 +532,7 @@ def load_store(build_dir: Path) -> Any:
             pass  # fall back to loading the N-Triples
     store = Store()
     try:
-        store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)
+        store.load(path=str(nt), format=RdfFormat.N_TRIPLES)
     except (SyntaxError, ValueError, OSError) as exc:
         raise UsageError(f"cannot load {nt}: {exc}") from exc
     return store

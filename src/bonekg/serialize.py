@@ -119,28 +119,86 @@ def load_store(nt: Path, directory: Path | None = None) -> Store:
     return store
 
 
-def write_turtle(nt: Path, path: Path) -> None:
-    """Turtle streamed by Oxigraph's serialiser from the sorted N-Triples (subjects grouped, so
-    ``;`` and ``,`` abbreviate them); memory does not grow with the graph."""
-    ox_serialize(triples_of(nt), str(path), RdfFormat.TURTLE, prefixes=all_prefixes())
+# N-Triples read per piece by the Turtle + RDF/XML writer (about 100k triples: ~100 MB of
+# Python objects), always cut between two subjects.
+PIECE_BYTES = 16 << 20
+_XML_END = b"</rdf:RDF>"
 
 
-def write_rdfxml(nt: Path, path: Path) -> None:
-    """RDF/XML streamed like :func:`write_turtle`, one rdf:Description per subject."""
-    # XML namespace prefixes must be NCNames: no dots.
-    pm = {p: ns for p, ns in all_prefixes().items() if "." not in p}
-    ox_serialize(triples_of(nt), str(path), RdfFormat.RDF_XML, prefixes=pm)
+def subject_pieces(nt: Path, size: int = PIECE_BYTES) -> Iterator[bytes]:
+    """The sorted N-Triples in pieces of about ``size`` bytes, each holding whole subjects."""
+    rest = b""
+    with nt.open("rb") as fh:
+        while True:
+            block = fh.read(size)
+            if not block:
+                break
+            data = rest + block
+            end = data.rfind(b"\n") + 1
+            if end == 0:
+                rest = data
+                continue
+            # Back up to the first line of the last subject, which may go on in the next block.
+            start = data.rfind(b"\n", 0, end - 1) + 1
+            subject = data[start : data.index(b" ", start) + 1]
+            cut = start
+            while cut > 0:
+                prev = data.rfind(b"\n", 0, cut - 1) + 1
+                if not data.startswith(subject, prev):
+                    break
+                cut = prev
+            if cut == 0:  # one subject fills the block: keep reading
+                rest = data
+                continue
+            yield data[:cut]
+            rest = data[cut:]
+    if rest:
+        yield rest
 
 
-WRITERS = {"bonekg.ttl": write_turtle, "bonekg.owl": write_rdfxml}
+def write_turtle_and_rdfxml(nt: Path, ttl: Path, owl: Path, piece: int = PIECE_BYTES) -> None:
+    """Turtle and RDF/XML from one parse of the sorted N-Triples, piece by piece.
+
+    Parsing into Python terms costs more than both of Oxigraph's serialisers together, so each
+    piece is parsed once and written in both formats. The pieces hold whole subjects, so ``;``
+    and ``,`` abbreviate as in one document; each piece's Turtle prefixes and its RDF/XML
+    header and footer are written once. Memory is bounded by the piece size.
+    """
+    pm = all_prefixes()
+    xml_pm = {p: ns for p, ns in pm.items() if "." not in p}  # XML prefixes are NCNames
+    ttl_head: bytes | None = None
+    xml_head: bytes | None = None
+    with ttl.open("wb") as t_out, owl.open("wb") as x_out:
+        for text in subject_pieces(nt, piece):
+            triples = list(ox_parse(text, format=RdfFormat.N_TRIPLES))
+            t_doc = ox_serialize(triples, format=RdfFormat.TURTLE, prefixes=pm) or b""
+            x_doc = ox_serialize(triples, format=RdfFormat.RDF_XML, prefixes=xml_pm) or b""
+            if ttl_head is None:
+                end = 0
+                while t_doc.startswith(b"@prefix ", end):
+                    end = t_doc.index(b"\n", end) + 1
+                ttl_head = t_doc[:end]
+                t_out.write(ttl_head)
+            if xml_head is None:
+                xml_head = x_doc[: x_doc.index(b">\n", x_doc.index(b"<rdf:RDF")) + 2]
+                x_out.write(xml_head)
+            if not (t_doc.startswith(ttl_head) and x_doc.startswith(xml_head)):
+                raise ValueError(f"{nt}: serialiser header changed between pieces")
+            t_out.write(t_doc[len(ttl_head) :])
+            x_out.write(x_doc[len(xml_head) : -len(_XML_END)])
+        if xml_head is None:  # an empty graph
+            x_out.write(ox_serialize([], format=RdfFormat.RDF_XML, prefixes=xml_pm) or b"")
+        else:
+            x_out.write(_XML_END)
 
 
-def write_release_file(name: str, nt: Path, path: Path) -> None:
-    """Write one release file (Turtle, RDF/XML or JSON-LD) from the sorted N-Triples."""
-    if name == "bonekg.jsonld":
-        write_jsonld(nt, path)
-    else:
-        WRITERS[name](nt, path)
+def write_release_files(names: Sequence[str], nt: Path, folder: Path) -> None:
+    """Write release files from the sorted N-Triples: ``bonekg.jsonld``, or Turtle and
+    RDF/XML together (``bonekg.ttl`` and ``bonekg.owl``)."""
+    if "bonekg.jsonld" in names:
+        write_jsonld(nt, folder / "bonekg.jsonld")
+    if "bonekg.ttl" in names or "bonekg.owl" in names:
+        write_turtle_and_rdfxml(nt, folder / "bonekg.ttl", folder / "bonekg.owl")
 
 
 def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:

@@ -220,13 +220,15 @@ def load_checks(directory: Path | None = None) -> list[Check]:
     return out
 
 
-def run_checks(store: Any, checks: Iterable[Check]) -> list[Result]:
-    """Each QC rule returns offending rows; any row is a failure. ``?focus`` names the node."""
+def run_checks(store: Any, checks: Iterable[Check], threads: int | None = None) -> list[Result]:
+    """Each QC rule returns offending rows; any row is a failure. ``?focus`` names the node.
+
+    The rules run on ``threads`` threads (default: one per core; Oxigraph frees the GIL)."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
     checks = list(checks)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # Oxigraph frees the GIL
+    with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
         answers = list(pool.map(lambda c: _check_rows(store, c), checks))
     return [r for rows in answers for r in rows]
 
@@ -334,7 +336,7 @@ def format_ttl(report: Report) -> str:
     return str(g.serialize(format="turtle"))
 
 
-def run_shacl_compiled(store: Any) -> Report:
+def run_shacl_compiled(store: Any, threads: int | None = None) -> Report:
     """SHACL Core compiled to SPARQL (:mod:`bonekg.shacl`) on a pyoxigraph store.
 
     The store must hold the data and the ontology (TBox + import modules), as pySHACL's data
@@ -343,7 +345,7 @@ def run_shacl_compiled(store: Any) -> Report:
     from .shacl import compile_shapes, run_compiled
 
     results = []
-    for row in run_compiled(store, compile_shapes(shapes_graph())):
+    for row in run_compiled(store, compile_shapes(shapes_graph()), threads):
         shape = row["shape"]
         results.append(
             Result(
@@ -424,21 +426,24 @@ def validate_graph(
     return report
 
 
-def validate_chunk(files: list[Path], entities: bool) -> tuple[list[Result], list[list[Result]]]:
+def validate_chunk(
+    files: list[Path], entities: bool, threads: int | None = None
+) -> tuple[list[Result], list[list[Result]]]:
     """SHACL + QC rules on one chunk: the shared graph files plus some reviews' claims.
 
     Returns the rows to keep as they are, and per ``every-chunk`` rule the rows it returned.
-    With ``entities`` the ``scope: entities`` rules run too (on one chunk only).
+    With ``entities`` the ``scope: entities`` rules run too (on one chunk only). ``threads``:
+    queries at once (the build gives 1 to each of its worker processes).
     """
     from pyoxigraph import RdfFormat, Store
 
     store = Store()
     for f in files:
-        store.bulk_load(path=str(f), format=RdfFormat.N_TRIPLES)
+        store.load(path=str(f), format=RdfFormat.N_TRIPLES)
     checks = [c for c in load_checks() if entities or c.scope == "claims"]
-    kept = list(run_shacl_compiled(store).results)
-    kept += run_checks(store, [c for c in checks if c.combine == "union"])
-    every = [run_checks(store, [c]) for c in checks if c.combine == "every-chunk"]
+    kept = list(run_shacl_compiled(store, threads).results)
+    kept += run_checks(store, [c for c in checks if c.combine == "union"], threads)
+    every = [run_checks(store, [c], threads) for c in checks if c.combine == "every-chunk"]
     return kept, every
 
 
