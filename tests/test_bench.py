@@ -83,3 +83,17 @@ def test_report_marks_each_target_met_missed_or_not_measured() -> None:
     assert "| `bonekg --help` ≤ 0.3 s | 0.21 s | met |" in targets
     assert "| `bonekg build (HermiT)` ≤ 10 s | 12.00 s | **missed** |" in targets
     assert "| a stored query on the curated graph ≤ 1 s | 0.50 s | met |" in targets
+
+
+def test_report_gives_the_cpu_reference_of_each_build_row() -> None:
+    measured = _result(10_000, 5.0, 400)
+    measured["cpu_ref"] = 1.27
+    text = bench.report([measured, _result(100_000, 45.0, 1200)], None, None)
+    rows = [line for line in text.splitlines() if line.startswith(("| 10,000 |", "| 100,000 |"))]
+    assert rows[0].endswith("| 1.27 |")  # measured at this speed
+    assert rows[1].endswith("| – |")  # a row from before the reference existed
+
+
+def test_cpu_reference_times_the_fixed_loop() -> None:
+    small, large = bench.cpu_reference(100_000), bench.cpu_reference(2_000_000)
+    assert 0 < small < large
