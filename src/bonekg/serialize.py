@@ -255,23 +255,20 @@ def context_text() -> str:
 
 
 class _Compactor:
-    CUTS = "/#_=:?"
-
     def __init__(self) -> None:
         self.by_ns = {ns: prefix for prefix, ns in prefixes.prefix_map().items()}
+        self.lengths = sorted({len(ns) for ns in self.by_ns}, reverse=True)
         self.iri = lru_cache(maxsize=1 << 16)(self._iri)
 
     def _iri(self, value: str) -> str:
-        # The longest namespace of the map that the IRI starts with, found by trying the
-        # positions after the characters namespaces end with (longest first).
-        for k in range(len(value) - 1, 0, -1):
-            if value[k - 1] in self.CUTS:
+        # The longest namespace of the map that the IRI starts with (one lookup per namespace
+        # length), leaving a local part of at least one character.
+        for k in self.lengths:
+            if k < len(value):
                 prefix = self.by_ns.get(value[:k])
-                if prefix is not None:
-                    local = value[k:]
-                    # A suffix starting with '//' would be read as an absolute IRI.
-                    if not local.startswith("//"):
-                        return f"{prefix}:{local}"
+                # A local part starting with '//' would be read as an absolute IRI.
+                if prefix is not None and not value.startswith("//", k):
+                    return f"{prefix}:{value[k:]}"
         return value
 
     def nt_value(self, o: str) -> Any:
