@@ -83,7 +83,8 @@ def namespace(prefix: str) -> str:
 
 
 @cache
-def _namespaces() -> tuple[dict[str, str], tuple[int, ...]]:
+def namespace_index() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Namespace -> prefix, and the namespace lengths, longest first (for compressing IRIs)."""
     by_ns = {ns: prefix for prefix, ns in prefix_map().items()}
     return by_ns, tuple(sorted({len(ns) for ns in by_ns}, reverse=True))
 
@@ -94,7 +95,7 @@ def compress(iri: str) -> str:
     Same answer as the ``curies`` converter, by one dictionary lookup per namespace length
     (a few microseconds; the SSSOM export compresses hundreds of thousands of IRIs).
     """
-    by_ns, lengths = _namespaces()
+    by_ns, lengths = namespace_index()
     for k in lengths:
         if k <= len(iri):
             prefix = by_ns.get(iri[:k])

@@ -256,8 +256,7 @@ def context_text() -> str:
 
 class _Compactor:
     def __init__(self) -> None:
-        self.by_ns = {ns: prefix for prefix, ns in prefixes.prefix_map().items()}
-        self.lengths = sorted({len(ns) for ns in self.by_ns}, reverse=True)
+        self.by_ns, self.lengths = prefixes.namespace_index()
         self.iri = lru_cache(maxsize=1 << 16)(self._iri)
 
     def _iri(self, value: str) -> str:
