@@ -205,10 +205,12 @@ def test_mirnas_targeting_tnfsf11_include_mir_32_3p(store: Store) -> None:
         assert has_row(rows, mirna=mirna, predicate="RO:0002630"), mirna
 
 
-def test_mirnas_targeting_gene_matches_symbols_case_insensitively(store: Store) -> None:
-    assert run(store, "mirnas-targeting-gene", gene="Tnfsf11") == run(
-        store, "mirnas-targeting-gene", gene="TNFSF11"
-    )
+def test_mirnas_targeting_gene_finds_the_symbol_in_any_case(store: Store) -> None:
+    expected = run(store, "mirnas-targeting-gene", gene="TNFSF11")
+    assert expected
+    for spelling in ("Tnfsf11", "tnfsf11", "TnfSF11"):
+        assert run(store, "mirnas-targeting-gene", gene=spelling) == expected, spelling
+    assert run(store, "mirnas-targeting-gene", gene="TNFSF1") == []
 
 
 def test_ossification_subtree_finds_claims_on_osteoblast_differentiation(store: Store) -> None:
