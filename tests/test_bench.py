@@ -85,13 +85,23 @@ def test_report_marks_each_target_met_missed_or_not_measured() -> None:
     assert "| a stored query on the curated graph ≤ 1 s | 0.50 s | met |" in targets
 
 
-def test_report_gives_the_cpu_reference_of_each_build_row() -> None:
+def test_report_gives_the_cpu_reference_around_each_build_and_publish() -> None:
     measured = _result(10_000, 5.0, 400)
     measured["cpu_ref"] = 1.27
-    text = bench.report([measured, _result(100_000, 45.0, 1200)], None, None)
-    rows = [line for line in text.splitlines() if line.startswith(("| 10,000 |", "| 100,000 |"))]
-    assert rows[0].endswith("| 1.27 |")  # measured at this speed
-    assert rows[1].endswith("| – |")  # a row from before the reference existed
+    measured["cpu_ref_after"] = 0.61
+    measured["publish"] = {"seconds": 3.5, "cpu_ref": [0.6, 1.3]}
+    older = _result(100_000, 45.0, 1200)
+    older["cpu_ref"] = 0.7  # measured before the reference was also taken after the build
+    older["publish"] = {"seconds": 30.0}  # from before the reference existed
+    text = bench.report([measured, older, _result(1_000_000, 400.0, 3000)], None, None)
+    builds = text[: text.index("## Stored queries")].splitlines()
+    row = {n: next(x for x in builds if x.startswith(f"| {n} |")) for n in ("10,000", "100,000")}
+    assert row["10,000"].endswith("| 1.27 / 0.61 |")
+    assert row["100,000"].endswith("| 0.70 |")
+    publish = text[text.index("## Publishing") : text.index("## Targets")].splitlines()
+    assert "| 10,000 | 3.5 | 0.60 / 1.30 |" in publish
+    assert "| 100,000 | 30.0 | – |" in publish
+    assert "| 1,000,000 | (not measured) | |" in publish
 
 
 def test_cpu_reference_times_the_fixed_loop() -> None:

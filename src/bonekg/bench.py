@@ -491,12 +491,14 @@ def run(
         log(f"bench: {n} claims: building")
         ref = cpu_reference()
         b = measure_build(d, 3 if n <= 10_000 else 1)
-        log(f"bench: {n} claims: build {b.seconds:.1f} s")
+        ref_after = cpu_reference()
+        log(f"bench: {n} claims: build {b.seconds:.1f} s (CPU ref {ref:.2f} / {ref_after:.2f} s)")
         # a step not run this time keeps its last measurement of this size
         before = next((r for r in results if r["claims"] == n), {})
         row: dict[str, Any] = {
             "claims": n,
             "cpu_ref": ref,
+            "cpu_ref_after": ref_after,
             "build": b.__dict__,
             "queries": before.get("queries"),
             "publish": before.get("publish"),
@@ -508,8 +510,9 @@ def run(
             row["queries"] = measure_queries(d).__dict__
         if "publish" in steps:
             log(f"bench: {n} claims: publishing")
+            before_ref = cpu_reference()
             p = measure_publish(d)
-            row["publish"] = p.__dict__ if p else None
+            row["publish"] = {**p.__dict__, "cpu_ref": [before_ref, cpu_reference()]} if p else None
         if n in baseline_sizes:
             log(f"bench: {n} claims: baseline (rdflib + pySHACL), timeout {baseline_timeout:.0f} s")
             base = measure_baseline(d, baseline_timeout)
@@ -525,6 +528,12 @@ def run(
         (work / "everyday.json").write_text(json.dumps(everyday, indent=2) + "\n")
     _write_report(work, out, results)
     return results
+
+
+def _refs(before: float | None, after: float | None) -> str:
+    """The CPU reference around a step: "before / after", or what was measured, or "–"."""
+    shown = [f"{v:.2f}" for v in (before, after) if v]
+    return " / ".join(shown) if shown else "–"
 
 
 def _write_report(work: Path, out: Path, results: list[dict[str, Any]]) -> None:
@@ -633,11 +642,11 @@ def report(
         "one process per core), sort (merge into bonekg.nt), serialize + validate (Turtle,",
         "RDF/XML, JSON-LD and TriG written while the claims are validated in chunks, side by",
         "side), write (VoID, manifest). CPU ref: the seconds a fixed pure-Python loop took just",
-        f"before the build ({CPU_REF_LOOPS:,} iterations; about 0.6 s on this machine when its",
-        "host is idle; twice that means every figure of the row was measured at half speed).",
+        f"before and just after the build ({CPU_REF_LOOPS:,} iterations; about 0.6 s on this",
+        "machine when its host is idle; twice that means the row was measured at half speed).",
         "",
         "| claims | triples | build s | s per 1k claims | peak RSS MB "
-        "| load + rdf | sort | serialize + validate | write | CPU ref s |",
+        "| load + rdf | sort | serialize + validate | write | CPU ref s (before / after) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -647,7 +656,7 @@ def report(
         both = st.get("serialize+validate", st.get("serialize", 0) + st.get("validate", 0))
         rest = [st.get("sort", 0), both, st.get("write", 0)]
         cells = " | ".join(f"{v:.1f}" for v in [front, *rest])
-        ref = f"{r['cpu_ref']:.2f}" if r.get("cpu_ref") else "–"
+        ref = _refs(r.get("cpu_ref"), r.get("cpu_ref_after"))
         lines.append(
             f"| {r['claims']:,} | {b['detail']['triples']:,} | {b['seconds']:.1f} | "
             f"{1000 * b['seconds'] / r['claims']:.2f} | {b['max_rss_mb']:.0f} | {cells} | {ref} |"
@@ -702,15 +711,16 @@ def report(
         "",
         "## Publishing to a local Oxigraph server",
         "",
-        "| claims | seconds (load, count check) |",
-        "|---:|---:|",
+        "| claims | seconds (load, count check) | CPU ref s (before / after) |",
+        "|---:|---:|---:|",
     ]
     for r in results:
         p = r.get("publish")
+        refs = _refs(*(p.get("cpu_ref") or [None, None])) if p else ""
         lines.append(
-            f"| {r['claims']:,} | {p['seconds']:.1f} |"
+            f"| {r['claims']:,} | {p['seconds']:.1f} | {refs} |"
             if p
-            else f"| {r['claims']:,} | (not measured) |"
+            else f"| {r['claims']:,} | (not measured) | |"
         )
     base = [r for r in results if "baseline" in r]
     lines += _targets(results, everyday)
