@@ -5,6 +5,7 @@ Timings are never asserted here; they are read off docs/performance.md.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -105,5 +106,17 @@ def test_report_gives_the_cpu_reference_around_each_build_and_publish() -> None:
 
 
 def test_cpu_reference_times_the_fixed_loop() -> None:
-    small, large = bench.cpu_reference(100_000), bench.cpu_reference(2_000_000)
+    small, large = bench.cpu_reference(100_000, 1), bench.cpu_reference(2_000_000, 1)
     assert 0 < small < large
+
+
+def _pid_seconds(loops: int) -> float:
+    return float(os.getpid())
+
+
+def test_cpu_reference_runs_its_copies_in_child_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bench, "_loop_seconds", _pid_seconds)  # forked children see the patch
+    assert bench.cpu_reference(10, 1) == float(os.getpid())
+    assert bench.cpu_reference(10, 2) not in (float(os.getpid()), 0.0)
