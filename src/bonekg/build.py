@@ -61,6 +61,9 @@ class BuildResult:
     files: dict[str, str] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
     reasoning: ReasonResult | None = None
+    # CPU seconds of each kind of job (summed over the processes that ran it) and of the
+    # whole build with every child process: where the cores went.
+    cpu: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -96,6 +99,7 @@ class _FileResult:
     default_nt: Path | None = None
     named: tuple[str, Path] | None = None
     context: Path | None = None
+    cpu: float = 0.0
 
 
 # The ontology's labels in a worker process, set once by the pool's initializer.
@@ -109,6 +113,7 @@ def _init_worker(labels: dict[str, str], upstream: dict[str, set[str]]) -> None:
 def _file_job(job: tuple[Path, Path, int]) -> _FileResult:
     """Load one file (fast parser), check its terms and write its sorted N-Triples."""
     path, folder, idx = job
+    cpu0 = time.process_time()
     labels, upstream = _WORKER_LABELS[0]
     try:  # a file alone: its minted entities may be declared in another file
         cur = load_files([path], fast=True, cross_check=False, locate=False)
@@ -145,7 +150,15 @@ def _file_job(job: tuple[Path, Path, int]) -> _FileResult:
     named_raw.unlink()
     minted = sorted({r.curie for c in cur.claims for r in c.refs() if r.prefix in MINTED_DECLARED})
     return _FileResult(
-        True, review, [c.id for c in cur.claims], cur.entities, minted, default_nt, named, context
+        True,
+        review,
+        [c.id for c in cur.claims],
+        cur.entities,
+        minted,
+        default_nt,
+        named,
+        context,
+        time.process_time() - cpu0,
     )
 
 
@@ -159,7 +172,11 @@ class Graphs:
 
 
 def _parallel_front(
-    files: list[Path], imports_dir: Path | None, folder: Path, workers: int
+    files: list[Path],
+    imports_dir: Path | None,
+    folder: Path,
+    workers: int,
+    cpu: dict[str, float] | None = None,
 ) -> tuple[Summary, Graphs]:
     """Load + RDF for each file in its own process; cross-file checks here.
 
@@ -175,6 +192,8 @@ def _parallel_front(
         max_workers=workers, initializer=_init_worker, initargs=(onto.labels, onto.all_labels)
     ) as pool:
         results = list(pool.map(_file_job, jobs))
+    if cpu is not None:
+        cpu["load+rdf jobs"] = round(sum(r.cpu for r in results), 3)
     declared = {e.curie for r in results for e in r.entities}
     ids = [cid for r in results for cid in r.claim_ids]
     review_ids = [r.review.id for r in results if r.review is not None]
@@ -315,6 +334,8 @@ def build(
     """Build a release; curation over ``parallel_min_bytes`` is loaded and turned into RDF
     by one process per core (file by file), the rest in this process."""
     stages: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    cpu0 = _cpu_total()
 
     def stage(name: str, t0: float) -> float:
         t1 = time.perf_counter()
@@ -331,7 +352,7 @@ def build(
     try:
         graphs: Graphs
         if n_workers > 1 and len(files) > 1 and big:
-            summary, graphs = _parallel_front(files, imports_dir, tmp / ".graphs", n_workers)
+            summary, graphs = _parallel_front(files, imports_dir, tmp / ".graphs", n_workers, cpu)
             t = stage("load+rdf", t)
         else:
             cur = load_files(files)
@@ -343,7 +364,7 @@ def build(
             summary = Summary.of(cur)
             t = stage("rdf", t)
         n, result_reason, hashes = _back_half(
-            tmp, graphs, summary, reason, validate, n_workers, stages
+            tmp, graphs, summary, reason, validate, n_workers, stages, cpu
         )
         t = time.perf_counter()
         _write_void(tmp, n, summary)
@@ -354,8 +375,16 @@ def build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    cpu["total"] = round(_cpu_total() - cpu0, 3)
     res = BuildResult(
-        out_dir, n, summary.n_claims, len(summary.reviews), checksums, stages, result_reason
+        out_dir,
+        n,
+        summary.n_claims,
+        len(summary.reviews),
+        checksums,
+        stages,
+        result_reason,
+        cpu=cpu,
     )
     if result_reason.message.startswith("WARNING"):
         res.warnings.append(result_reason.message)
@@ -370,6 +399,7 @@ def _back_half(
     validate: bool,
     workers: int,
     stages: dict[str, float],
+    cpu: dict[str, float],
 ) -> tuple[int, ReasonResult, dict[str, str]]:
     """Merge, release files, SHACL + QC validation and HermiT, side by side.
 
@@ -397,12 +427,13 @@ def _back_half(
         # threads than cores made each chunk slower.
         threads = 1 if workers > 1 else None
         checks = [
-            pool.submit(validate_chunk, files, i == 0, threads) for i, files in enumerate(chunks)
+            pool.submit(_timed, validate_chunk, files, i == 0, threads)
+            for i, files in enumerate(chunks)
         ]
         n = serialize.merge_unique([f for _, f in graphs.files], nt)
         stages["sort"] = round(time.perf_counter() - t0, 3)
         writes = [
-            pool.submit(_write_and_hash, names, nt, tmp)
+            pool.submit(_timed, _write_and_hash, names, nt, tmp)
             for names in (("bonekg.owl", "bonekg.ttl"), ("bonekg.jsonld",))
         ]
         serialize.write_trig(graphs.files, tmp / "bonekg.trig")
@@ -412,12 +443,16 @@ def _back_half(
             f: serialize.sha256_file(tmp / f)
             for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")
         }
-        hashes.update(writes[0].result())
+        written, cpu["write ttl+owl"] = writes[0].result()
+        hashes.update(written)
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:
-            report = combine_chunks([c.result() for c in checks])
+            done = [c.result() for c in checks]
+            cpu["validate jobs"] = round(sum(t for _, t in done), 3)
+            report = combine_chunks([r for r, _ in done])
             _raise_unless_conforms(report, summary.files)
-        hashes.update(writes[1].result())
+        written, cpu["write jsonld"] = writes[1].result()
+        hashes.update(written)
         t1 = time.perf_counter()
         stages["serialize+validate"] = round(t1 - t0 - stages["sort"], 3)
         result = reasoning.result()
@@ -433,6 +468,22 @@ def _write_and_hash(names: tuple[str, ...], nt: Path, folder: Path) -> dict[str,
     """A worker job: stream release files from the sorted N-Triples; return their sha256."""
     serialize.write_release_files(names, nt, folder)
     return {name: serialize.sha256_file(folder / name) for name in names}
+
+
+def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
+    """Run a job and return its result with the CPU seconds it took (in its process)."""
+    t0 = time.process_time()
+    result = fn(*args)
+    return result, round(time.process_time() - t0, 3)
+
+
+def _cpu_total() -> float:
+    """CPU seconds of this process and every child it has waited for (workers, sort)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 3)
 
 
 class _Inline(Executor):

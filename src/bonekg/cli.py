@@ -131,7 +131,12 @@ def build(
         imports_dir=imports_dir,
     )
     if stats is not None:
-        info = {"stages": res.stages, "triples": res.triples, "claims": res.claims}
+        info = {
+            "stages": res.stages,
+            "cpu": res.cpu,
+            "triples": res.triples,
+            "claims": res.claims,
+        }
         stats.write_text(json.dumps(info, indent=2) + "\n")
     for w in res.warnings:
         err(w)
