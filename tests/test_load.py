@@ -25,6 +25,10 @@ EXPECTED: dict[str, tuple[int, str | None, str]] = {
     "yaml-syntax.yaml": (15, None, "YAML syntax error"),
     "undeclared-entity.yaml": (21, "bad2020-001", "cellline:XYZ is not declared"),
     "unknown-kind.yaml": (14, "bad2020-001", "kind must be one of"),
+    # what would break an IRI or a language tag in the N-Triples is refused at the source
+    "doi-not-an-iri.yaml": (9, None, "malformed DOI '10.1002/(SICI)1097-4636<199706>'"),
+    "url-not-an-iri.yaml": (9, None, "url must be an http(s) URL"),
+    "author-language.yaml": (4, None, "authors: 'en us' is not a language tag"),
 }
 
 
@@ -86,3 +90,13 @@ def test_hgnc_prefix_spelling_is_normalised(tmp_path: Path) -> None:
     f.write_text(text)
     cur = load_files([f])
     assert cur.claims[0].object.curie == "hgnc:786"
+
+
+def test_the_generator_refuses_to_write_a_value_that_is_not_an_iri() -> None:
+    from bonekg.rdf import IriError, NamedNode
+
+    assert NamedNode("https://doi.org/10.1/x") == "<https://doi.org/10.1/x>"
+    for bad in ("https://a b", 'https://x"y', "https://x>y", "https://x\\y", "no-scheme"):
+        with pytest.raises(IriError, match="not an absolute IRI"):
+            NamedNode(bad)
+

@@ -188,3 +188,71 @@ def test_large_claim_sets_are_split_into_one_chunk_per_worker_or_more(
     assert reviews(_chunks(graphs, summary, parts=2)) == [5, 5]
     assert reviews(_chunks(graphs, summary, parts=3)) == [4, 4, 2]
     assert reviews(_chunks(graphs, summary, limit=250, parts=2)) == [2, 2, 2, 2, 2]
+
+
+def _copy(src: Graphs, folder: Path) -> Graphs:
+    import shutil
+
+    shutil.copytree(src.files[0][1].parent, folder)
+    return Graphs([(g, folder / f.name) for g, f in src.files], folder / src.context.name)
+
+
+def test_later_chunks_leave_entity_shapes_to_the_first(curated: tuple[Graphs, Summary]) -> None:
+    from pyoxigraph import RdfFormat, Store
+
+    from bonekg.shacl import compile_shapes
+    from bonekg.validate import _claim_constraints, shapes_graph
+
+    graphs, summary = curated
+    chunk = _chunks(graphs, summary, limit=1)[1]
+    store = Store()
+    for f in chunk:
+        store.load(path=str(f), format=RdfFormat.N_TRIPLES)
+    every = compile_shapes(shapes_graph())
+    kept = _claim_constraints(store, every)
+    left_out = {c.shape.rsplit("/", 1)[-1] for c in every} - {
+        c.shape.rsplit("/", 1)[-1] for c in kept
+    }
+    assert {"Gene", "MiRBaseMatureEntry", "CellLine"} <= left_out
+    assert {"Claim", "Evidence", "MiRNAAccessions"} <= {c.shape.rsplit("/", 1)[-1] for c in kept}
+
+
+def test_an_entity_defect_is_found_once_by_the_chunk_of_the_entities(
+    curated: tuple[Graphs, Summary], tmp_path: Path
+) -> None:
+    graphs = _copy(curated[0], tmp_path / "graphs")
+    gene = "<https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/786>"
+    append(graphs.files[0][1], f'{gene} {LABEL} "A SECOND LABEL"')  # Gene: one label at most
+    report, n = chunked(graphs, curated[1])
+    assert n > 1
+    assert rows(report) == rows(whole(graphs))
+    hits = [(r.shape, r.path) for r in report.results if r.focus == gene[1:-1]]
+    assert hits == [("bonekg:shapes/Gene-label", "rdfs:label")]
+
+
+def test_a_claim_typed_with_an_entity_class_gets_that_class_shapes_in_its_chunk(
+    curated: tuple[Graphs, Summary], tmp_path: Path
+) -> None:
+    graphs = _copy(curated[0], tmp_path / "graphs")
+    later = graphs.files[3][1]  # a review validated in a chunk of its own, not the first
+    claim = first_claim(later)
+    append(later, f"{claim} {RDF_TYPE} <{BKG}Gene>")
+    report, _ = chunked(graphs, curated[1])
+    assert rows(report) == rows(whole(graphs))
+    shapes = {r.shape for r in report.results if r.focus == claim[1:-1]}
+    assert any("Gene" in s for s in shapes), shapes
+
+
+def test_a_shared_triple_pointing_at_a_claim_makes_every_chunk_run_every_shape(
+    curated: tuple[Graphs, Summary], tmp_path: Path
+) -> None:
+    from bonekg.validate import _points_at_claims
+
+    graphs = _copy(curated[0], tmp_path / "graphs")
+    assert not _points_at_claims([graphs.files[0][1], graphs.context])
+    claim = first_claim(graphs.files[3][1])
+    line = f"<https://w3id.org/bonekg/cellline/X> <{BKG}modelsCellType> {claim}"
+    append(graphs.files[0][1], line)
+    assert _points_at_claims([graphs.files[0][1], graphs.context])
+    report, _ = chunked(graphs, curated[1])
+    assert rows(report) == rows(whole(graphs))

@@ -31,7 +31,9 @@ from .model import (
 )
 
 REVIEW_ID = re.compile(r"[a-z]+[0-9]{4}[a-z]?")
-DOI = re.compile(r"10\.\d{4,9}/\S+")
+# The characters an IRI may not contain (RFC 3987), so a DOI or URL never breaks the N-Triples.
+DOI = re.compile(r"10\.\d{4,9}/[^\s<>\"{}|\\^`]+")
+URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]+)*")
 SPDX = re.compile(r"[A-Za-z0-9.+\-]+")
 
@@ -381,12 +383,17 @@ class _FileLoader:
             ok = False
         doi = m.get("doi")
         if doi is not None and not DOI.fullmatch(str(doi)):
+            # reported; the review stays, so its claims are still checked (no cascade)
             self.err(f"malformed DOI {doi!r}", _kl(m).get("doi"))
-            ok = False
+            doi = None
         year = m.get("year")
         if not isinstance(year, int) or not 1900 < year < 2100:
             self.err(f"year must be a four-digit integer, got {year!r}", _kl(m).get("year"))
             ok = False
+        url = m.get("url")
+        if url is not None and not URL.fullmatch(str(url)):
+            self.err(f"url must be an http(s) URL, got {url!r}", _kl(m).get("url"))
+            url = None
         lic = m.get("license")
         if lic is not None and not SPDX.fullmatch(str(lic)):
             self.err(f"license must be an SPDX id, got {lic!r}", _kl(m).get("license"))
@@ -400,6 +407,9 @@ class _FileLoader:
         authors: list[tuple[str, tuple[str, ...]]] = []
         if isinstance(authors_raw, dict):
             for lang_, names in authors_raw.items():
+                if lang_ and not LANG.fullmatch(str(lang_)):
+                    self.err(f"authors: {lang_!r} is not a language tag", _kl(m).get("authors"))
+                    continue
                 if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                     self.err("authors: expected {lang: [names]}", _kl(m).get("authors"))
                     ok = False
@@ -421,7 +431,7 @@ class _FileLoader:
             doi=str(doi).lower() if doi else None,
             citation=m.get("citation"),
             license=str(lic) if lic else None,
-            url=m.get("url"),
+            url=str(url) if url else None,
             file=self.file,
             line=_ln(m),
         )

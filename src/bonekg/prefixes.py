@@ -30,7 +30,7 @@ LOCAL_ID_PATTERNS: dict[str, re.Pattern[str]] = {
     "NCBITaxon": re.compile(r"[1-9]\d*"),
     "CHEBI": re.compile(r"[1-9]\d*"),
     "IAO": re.compile(r"\d{7}"),
-    "doi": re.compile(r"10\.\d{4,9}/\S+"),
+    "doi": re.compile(r"10\.\d{4,9}/[^\s<>\"{}|\\^`]+"),  # no character an IRI forbids
     "mirna": re.compile(r"(?:miR|let|lin|bantam)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*"),
     "ncrna": re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*"),
     "cellline": re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*"),

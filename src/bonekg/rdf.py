@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import __version__
+from .errors import InputError
 from .model import Claim, ClaimKind, Curation, Entity, EntityKind, Ref, Reference, Review, Text
 from .prefixes import expand, namespace
 
@@ -37,7 +38,18 @@ def nt_literal(text: str, language: str | None = None, datatype: Term | None = N
     return body
 
 
+# What an absolute IRI may not contain (RFC 3987); the loader's patterns keep curated
+# identifiers clear of these, and this check makes sure the N-Triples never carry one.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+class IriError(InputError):
+    """A value that cannot be written as an IRI."""
+
+
 def NamedNode(value: str) -> Term:
+    if _NOT_IN_IRI.search(value) is not None or ":" not in value:
+        raise IriError(f"{value!r} is not an absolute IRI")
     return f"<{value}>"
 
 
@@ -61,6 +73,7 @@ ONTOLOGY_GRAPH_NAME = "ontology"
 _ARM = re.compile(r".*-[35]p$")
 
 
+@cache
 @cache
 def iri(curie: str) -> Term:
     return NamedNode(expand(curie))

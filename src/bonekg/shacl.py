@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Container, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -78,6 +78,12 @@ class CompiledConstraint:
     # A "group" constraint checks the direct-predicate property shapes of one node shape in
     # one pass over the focus nodes' outgoing triples; each part reads its own columns.
     parts: tuple[Part, ...] = ()
+    # The target classes of a node shape whose results on a focus node depend only on that
+    # node's outgoing triples and those of its values (sh:targetClass only, predicate paths
+    # only, also in nested shapes); None when the shape reaches further. A chunk whose claims
+    # are instances of none of these classes (or their subclasses) can leave it to the chunk
+    # that validates the shared entities (see bonekg.validate.validate_chunk).
+    local_to: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,7 @@ def compile_shapes(g: Graph) -> list[CompiledConstraint]:
         if g.value(shape, SH.path) is not None:  # a property shape with its own targets
             out += list(_property(g, shape, None, focus))
             continue
+        first = len(out)
         out += list(_node_level(g, shape, focus))
         props = sorted(
             (
@@ -336,7 +343,37 @@ def compile_shapes(g: Graph) -> list[CompiledConstraint]:
         out += list(_grouped(g, direct, shape, focus))
         for prop in props:
             out += list(_property(g, prop, shape, focus, grouped=prop in direct))
+        local = _local_targets(g, shape)
+        if local is not None:
+            out[first:] = [replace(c, local_to=local) for c in out[first:]]
     return out
+
+
+_NESTING = (SH.node, SH["not"], SH.qualifiedValueShape)
+_NESTING_LISTS = (SH["and"], SH["or"], SH.xone)
+_FOCUS_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _local_targets(g: Graph, shape: Any) -> tuple[str, ...] | None:
+    """The target classes of ``shape`` if it only targets classes and only follows predicate
+    paths (itself and every shape nested in it), else None."""
+    if any((shape, t, None) in g for t in _FOCUS_TARGETS):
+        return None
+    classes = tuple(sorted(str(c) for c in g.objects(shape, SH.targetClass)))
+    return classes if classes and _forward_only(g, shape, set()) else None
+
+
+def _forward_only(g: Graph, shape: Any, seen: set[Any]) -> bool:
+    if shape in seen:
+        return True
+    seen.add(shape)
+    path = g.value(shape, SH.path)
+    if path is not None and not isinstance(path, URIRef):
+        return False
+    nested = [n for rel in _NESTING for n in g.objects(shape, rel)]
+    nested += [n for rel in _NESTING_LISTS for lst in g.objects(shape, rel) for n in _list(g, lst)]
+    nested += list(g.objects(shape, SH.property))
+    return all(_forward_only(g, n, seen) for n in nested)
 
 
 def _grouped(g: Graph, props: list[Any], parent: Any, focus: str) -> Iterator[CompiledConstraint]:
