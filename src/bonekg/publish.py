@@ -665,14 +665,15 @@ def _replace(
                 f"the {client.name} store holds {staged} triples in the staging graph "
                 f"<{staging}> but the build has {build.count}: not swapped in"
             )
-        if staging != target:
-            log(f"staged {staged} triples; swapping <{staging}> into <{target}>")
-            progress.swap_started = True
-            client.update(
-                f"MOVE SILENT <{target}> TO <{backup}> ; MOVE <{staging}> TO <{target}>",
-                f"swapping the staging graph into <{target}> (MOVE)",
-            )
-            progress.swap_done = True
+        if staging == target:
+            return  # loaded straight into a graph that was empty, and counted just now
+        log(f"staged {staged} triples; swapping <{staging}> into <{target}>")
+        progress.swap_started = True
+        client.update(
+            f"MOVE SILENT <{target}> TO <{backup}> ; MOVE <{staging}> TO <{target}>",
+            f"swapping the staging graph into <{target}> (MOVE)",
+        )
+        progress.swap_done = True
         final = client.count(target)
         if final != build.count:
             raise ServerError(
