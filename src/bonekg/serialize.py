@@ -256,18 +256,28 @@ def context_text() -> str:
 
 class _Compactor:
     def __init__(self) -> None:
-        self.by_ns, self.lengths = prefixes.namespace_index()
+        self.by_ns, _ = prefixes.namespace_index()
+        # Every namespace of the map ends in one of a few characters, so the candidate
+        # namespaces of an IRI are its prefixes up to one of them, longest first: one regex
+        # match each instead of one dictionary lookup per namespace length.
+        ends = "".join(sorted({ns[-1] for ns in self.by_ns}))
+        self.cut = re.compile(f".*[{re.escape(ends)}]", re.DOTALL)
         self.iri = lru_cache(maxsize=1 << 16)(self._iri)
 
     def _iri(self, value: str) -> str:
-        # The longest namespace of the map that the IRI starts with (one lookup per namespace
-        # length), leaving a local part of at least one character.
-        for k in self.lengths:
-            if k < len(value):
-                prefix = self.by_ns.get(value[:k])
-                # A local part starting with '//' would be read as an absolute IRI.
-                if prefix is not None and not value.startswith("//", k):
-                    return f"{prefix}:{value[k:]}"
+        # The longest namespace of the map that the IRI starts with, leaving a local part of
+        # at least one character that does not start with '//' (it would read as an absolute
+        # IRI); else the IRI itself.
+        end = len(value) - 1
+        while end > 0:
+            m = self.cut.match(value, 0, end)
+            if m is None:
+                break
+            k = m.end()
+            prefix = self.by_ns.get(value[:k])
+            if prefix is not None and not value.startswith("//", k):
+                return f"{prefix}:{value[k:]}"
+            end = k - 1
         return value
 
     def nt_value(self, o: str) -> Any:
