@@ -173,25 +173,25 @@ class Graphs:
 
 def _parallel_front(
     files: list[Path],
-    imports_dir: Path | None,
+    onto: Ontology,
     folder: Path,
-    workers: int,
+    pool: Executor,
     cpu: dict[str, float] | None = None,
 ) -> tuple[Summary, Graphs]:
-    """Load + RDF for each file in its own process; cross-file checks here.
+    """Load + RDF for each file in the worker processes of ``pool``; cross-file checks here.
 
-    On any problem the curation is loaded again in this process, which reports every error
-    with file:line (the fast path only says that something is wrong).
+    While the workers run, this process writes and sorts the ontology's N-Triples, so the
+    default graph is a merge of sorted files afterwards. On any problem the curation is
+    loaded again in this process, which reports every error with file:line (the fast path
+    only says that something is wrong).
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    folder.mkdir()
-    onto = load_ontology(imports_dir)
-    jobs = [(f, folder, i) for i, f in enumerate(files)]
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(onto.labels, onto.all_labels)
-    ) as pool:
-        results = list(pool.map(_file_job, jobs))
+    jobs = [pool.submit(_file_job, (f, folder, i)) for i, f in enumerate(files)]
+    onto_unsorted = folder / "ontology.unsorted"
+    onto_unsorted.write_text(onto.nt, encoding="utf-8")
+    onto_nt = folder / "ontology.nt"
+    serialize.sort_unique(onto_unsorted, onto_nt)
+    onto_unsorted.unlink()
+    results = [job.result() for job in jobs]
     if cpu is not None:
         cpu["load+rdf jobs"] = round(sum(r.cpu for r in results), 3)
     declared = {e.curie for r in results for e in r.entities}
@@ -210,14 +210,11 @@ def _parallel_front(
         cur = load_files(files, fast=False)  # raises the located errors
         check_terms(cur, onto.labels, onto.all_labels)
         raise InputError("curation files disagree (no located error found)")  # pragma: no cover
-    onto_nt = folder / "ontology.unsorted"
-    onto_nt.write_text(onto.nt, encoding="utf-8")
     parts = [onto_nt] + [r.default_nt for r in results if r.default_nt is not None]
-    merged = folder / "default.unsorted"
-    _concat(parts, merged)
     default_nt = folder / "default.nt"
-    serialize.sort_unique(merged, default_nt)
-    merged.unlink()
+    serialize.merge_unique(parts, default_nt)
+    for part in parts:
+        part.unlink()
     named = sorted((r.named for r in results if r.named is not None), key=lambda x: x[0])
     context = folder / "context.nt"
     _concat([r.context for r in results if r.context is not None], context)
@@ -349,10 +346,22 @@ def build(
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    pool: Executor = _Inline()
     try:
         graphs: Graphs
         if n_workers > 1 and len(files) > 1 and big:
-            summary, graphs = _parallel_front(files, imports_dir, tmp / ".graphs", n_workers, cpu)
+            from concurrent.futures import ProcessPoolExecutor
+
+            onto = load_ontology(imports_dir)
+            # One pool for the whole build: its workers turn files into RDF, then validate
+            # chunks (the labels they need for the first part are set once, when they start).
+            pool = ProcessPoolExecutor(
+                max_workers=n_workers,
+                initializer=_init_worker,
+                initargs=(onto.labels, onto.all_labels),
+            )
+            (tmp / ".graphs").mkdir()
+            summary, graphs = _parallel_front(files, onto, tmp / ".graphs", pool, cpu)
             t = stage("load+rdf", t)
         else:
             cur = load_files(files)
@@ -363,8 +372,12 @@ def build(
             graphs = _write_graph_files(tmp / ".graphs", onto.nt, quads)
             summary = Summary.of(cur)
             t = stage("rdf", t)
+            if n_workers > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
+                pool = ProcessPoolExecutor(max_workers=n_workers)
         n, result_reason, hashes = _back_half(
-            tmp, graphs, summary, reason, validate, n_workers, stages, cpu
+            tmp, graphs, summary, reason, validate, pool, n_workers, stages, cpu
         )
         t = time.perf_counter()
         _write_void(tmp, n, summary)
@@ -373,8 +386,10 @@ def build(
         t = stage("write", t)
         _swap(tmp, out_dir)
     except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    pool.shutdown(wait=True)
     cpu["total"] = round(_cpu_total() - cpu0, 3)
     res = BuildResult(
         out_dir,
@@ -397,6 +412,7 @@ def _back_half(
     summary: Summary,
     reason: ReasonMode,
     validate: bool,
+    pool: Executor,
     workers: int,
     stages: dict[str, float],
     cpu: dict[str, float],
@@ -412,15 +428,12 @@ def _back_half(
 
     Returns the triple count, HermiT's result and the sha256 of the files written so far.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
     from .mappings import write_sssom
     from .validate import combine_chunks, validate_chunk
 
     t0 = time.perf_counter()
     nt = tmp / "bonekg.nt"
     chunks = _chunks(graphs, summary, parts=workers) if validate else []
-    pool: Executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline()
     reasoning: Reasoning | None = None
     try:
         # One query at a time per worker: the workers already keep the cores busy, and more
@@ -461,7 +474,6 @@ def _back_half(
     finally:
         if reasoning is not None:
             reasoning.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_and_hash(names: tuple[str, ...], nt: Path, folder: Path) -> dict[str, str]:

@@ -6,6 +6,7 @@ collected and raised together as :class:`~bonekg.errors.InputErrors`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -564,9 +565,10 @@ class _FileLoader:
     ) -> Claim | None:
         n_errors = len(self.errors)
         kl = _kl(m)
+        ln = _ln(m)
         rid = review.id if review else "?"
-        if not re.fullmatch(re.escape(rid) + r"-\d{3,}", cid):
-            self.err(f"claim id must be '{rid}-NNN'", kl.get("id", _ln(m)), cid)
+        if not _claim_id_pattern(rid).fullmatch(cid):
+            self.err(f"claim id must be '{rid}-NNN'", kl.get("id", ln), cid)
         try:
             kind = ClaimKind(m["kind"])
         except ValueError:
@@ -578,17 +580,17 @@ class _FileLoader:
             kind = ClaimKind.REGULATION
         quote = m.get("quote")
         if not isinstance(quote, str) or not quote.strip():
-            self.err("quote must be non-empty text", kl.get("quote", _ln(m)), cid)
+            self.err("quote must be non-empty text", kl.get("quote", ln), cid)
             quote = ""
         section = str(m.get("section", "")).strip()
         if not section:
-            self.err("section must be non-empty", kl.get("section", _ln(m)), cid)
+            self.err("section must be non-empty", kl.get("section", ln), cid)
         refs_raw = m.get("references")
         numbers: list[int] = []
         if not isinstance(refs_raw, list) or not all(isinstance(x, int) for x in refs_raw):
             self.err(
                 "references must be a list of reference numbers ([] when none is printed)",
-                kl.get("references", _ln(m)),
+                kl.get("references", ln),
                 cid,
             )
         else:
@@ -605,9 +607,9 @@ class _FileLoader:
             if "carrier" not in m:
                 self.err("'subject: exosome' needs a carrier", kl.get("subject"), cid)
         else:
-            subject = self.ref(m.get("subject"), kl.get("subject", _ln(m)), "subject", cid)
-        predicate = self.ref(m.get("predicate"), kl.get("predicate", _ln(m)), "predicate", cid)
-        obj = self.ref(m.get("object"), kl.get("object", _ln(m)), "object", cid)
+            subject = self.ref(m.get("subject"), kl.get("subject", ln), "subject", cid)
+        predicate = self.ref(m.get("predicate"), kl.get("predicate", ln), "predicate", cid)
+        obj = self.ref(m.get("object"), kl.get("object", ln), "object", cid)
         carrier = None
         if "carrier" in m:
             cm = m["carrier"]
@@ -624,7 +626,7 @@ class _FileLoader:
                     self.err("carrier needs a donor or a donor_text", _ln(cm), cid)
                 carrier = Carrier(donor, recipient, cm.get("donor_text"))
         elif kind is ClaimKind.TRANSFER:
-            self.err("a transfer claim needs a carrier (donor, recipient)", _ln(m), cid)
+            self.err("a transfer claim needs a carrier (donor, recipient)", ln, cid)
         level = m.get("level")
         if level is not None and level not in ("increased", "decreased"):
             self.err(
@@ -651,7 +653,7 @@ class _FileLoader:
         default_eco = "ECO:0000304" if numbers else "ECO:0000303"
         eco = self.ref(
             m.get("evidence_code", default_eco),
-            kl.get("evidence_code", _ln(m)),
+            kl.get("evidence_code", ln),
             "evidence_code",
             cid,
         )
@@ -659,7 +661,7 @@ class _FileLoader:
         if not LANG.fullmatch(lang):
             self.err(f"quote_lang must be a language tag, got {lang!r}", kl.get("quote_lang"), cid)
         also = self.statements(
-            m.get("also_stated"), kl.get("also_stated", _ln(m)), cid, ref_numbers
+            m.get("also_stated"), kl.get("also_stated", ln), cid, ref_numbers
         )
         if len(self.errors) > n_errors or predicate is None or obj is None or eco is None:
             return None
@@ -674,16 +676,16 @@ class _FileLoader:
             subject=subject,
             predicate=predicate,
             object=obj,
-            organism=self.refs(m.get("organism"), kl.get("organism", _ln(m)), "organism", cid),
+            organism=self.refs(m.get("organism"), kl.get("organism", ln), "organism", cid),
             cell_types=self.refs(
-                m.get("cell_types"), kl.get("cell_types", _ln(m)), "cell_types", cid
+                m.get("cell_types"), kl.get("cell_types", ln), "cell_types", cid
             ),
-            anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", _ln(m)), "anatomy", cid),
-            disease=self.refs(m.get("disease"), kl.get("disease", _ln(m)), "disease", cid),
+            anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", ln), "anatomy", cid),
+            disease=self.refs(m.get("disease"), kl.get("disease", ln), "disease", cid),
             disease_model=str(disease_model).strip() if disease_model else None,
             experimental_system=self.refs(
                 m.get("experimental_system"),
-                kl.get("experimental_system", _ln(m)),
+                kl.get("experimental_system", ln),
                 "experimental_system",
                 cid,
             ),
@@ -700,8 +702,13 @@ class _FileLoader:
             note=str(m["note"]).strip() if m.get("note") else None,
             also_stated=also,
             file=self.file,
-            line=_ln(m),
+            line=ln,
         )
+
+
+@functools.cache
+def _claim_id_pattern(review_id: str) -> re.Pattern[str]:
+    return re.compile(re.escape(review_id) + r"-\d{3,}")
 
 
 def _squash(s: str) -> str:

@@ -30,10 +30,11 @@ class Ref:
     curie: str
     label: str | None = None
     line: int | None = field(default=None, compare=False)
+    # Derived from the CURIE once (read for every reference of every claim, several times).
+    prefix: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def prefix(self) -> str:
-        return self.curie.partition(":")[0]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix", self.curie.partition(":")[0])
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,15 @@ _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
                  0x22: '\\"', 0x5C: "\\\\"})  # fmt: skip
 
 
+# Whether a text needs any escape at all (most do not: translate is then skipped).
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f\"\\\\]")
+
+
 def nt_literal(text: str, language: str | None = None, datatype: Term | None = None) -> Term:
-    body = '"' + text.translate(_ESCAPES) + '"'
+    if _NEEDS_ESCAPE.search(text) is None:
+        body = '"' + text + '"'
+    else:
+        body = '"' + text.translate(_ESCAPES) + '"'
     if language:
         return f"{body}@{language}"
     if datatype and datatype != XSD_STRING:
