@@ -99,4 +99,3 @@ def test_the_generator_refuses_to_write_a_value_that_is_not_an_iri() -> None:
     for bad in ("https://a b", 'https://x"y', "https://x>y", "https://x\\y", "no-scheme"):
         with pytest.raises(IriError, match="not an absolute IRI"):
             NamedNode(bad)
-

@@ -51,3 +51,59 @@ def test_an_empty_graph_gives_empty_turtle_and_an_empty_rdfxml_document(tmp_path
     write_turtle_and_rdfxml(nt, tmp_path / "e.ttl", tmp_path / "e.owl")
     assert (tmp_path / "e.ttl").read_bytes() == b""
     assert list(parse(path=str(tmp_path / "e.owl"), format=RdfFormat.RDF_XML)) == []
+
+
+@pytest.mark.parametrize("part", [1, 5000, 1 << 16, 1 << 30])
+def test_ranges_cover_the_file_and_cut_between_subjects(real_build: BuildResult, part: int) -> None:
+    from bonekg.serialize import subject_ranges
+
+    nt = real_build.out_dir / "bonekg.nt"
+    data = nt.read_bytes()
+    ranges = subject_ranges(nt, part)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    for start, _ in ranges[1:]:
+        assert data[start - 1 : start] == b"\n"
+        before = data[: start - 1].rsplit(b"\n", 1)[-1]
+        assert _subject(before) != _subject(data[start:]), "a subject was split between ranges"
+    if part < 1 << 16:
+        assert len(ranges) > 10
+
+
+@pytest.mark.parametrize("part", [3000, 1 << 18])
+def test_writer_parts_assemble_to_the_bytes_of_one_pass(
+    real_build: BuildResult, tmp_path: Path, part: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bonekg.serialize as ser
+
+    nt = real_build.out_dir / "bonekg.nt"
+    monkeypatch.setattr(ser, "PART_BYTES", part)
+    (tmp_path / ".parts").mkdir()
+    jobs = ser.plan_parts(nt, tmp_path / ".parts")
+    assert len(jobs) > 2
+    hashes = ser.assemble([ser.write_part(*job) for job in jobs], tmp_path)
+    (tmp_path / "one").mkdir()
+    ser.write_turtle_and_rdfxml(nt, tmp_path / "one" / "a.ttl", tmp_path / "one" / "a.owl")
+    ser.write_jsonld(nt, tmp_path / "one" / "a.jsonld")
+    for name, one in (
+        ("bonekg.ttl", "a.ttl"),
+        ("bonekg.owl", "a.owl"),
+        ("bonekg.jsonld", "a.jsonld"),
+    ):
+        assert (tmp_path / name).read_bytes() == (tmp_path / "one" / one).read_bytes(), name
+        assert hashes[name] == ser.sha256_file(tmp_path / name)
+    assert list((tmp_path / ".parts").iterdir()) == []
+
+
+def test_jsonld_keeps_a_literal_with_a_unicode_line_separator(tmp_path: Path) -> None:
+    import json
+
+    from bonekg.serialize import write_jsonld
+
+    nt = tmp_path / "x.nt"
+    text = "a\u2028b\u0085c"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    nt.write_text(f'<https://w3id.org/bonekg/claim/x-001> {label} "{text}" .\n', encoding="utf-8")
+    write_jsonld(nt, tmp_path / "x.jsonld")
+    doc = json.loads((tmp_path / "x.jsonld").read_text(encoding="utf-8"))
+    assert doc["@graph"] == [{"@id": "claim:x-001", "rdfs:label": [text]}]

@@ -419,12 +419,13 @@ def _back_half(
 ) -> tuple[int, ReasonResult, dict[str, str]]:
     """Merge, release files, SHACL + QC validation and HermiT, side by side.
 
-    Validation starts first, on the per-graph files: worker processes validate chunks of the
-    claims (a few reviews each, with the shared entities and every review's context), so memory
-    is bounded by the chunk size and not by the graph. Meanwhile this process merges the sorted
-    N-Triples; then two workers stream the release files from them (Turtle and RDF/XML from one
-    parse, JSON-LD as text) and hash them for the manifest, while this process writes TriG, the
-    SSSOM mappings and hashes the rest. HermiT starts as soon as the RDF/XML is written.
+    Validation starts first, on the per-graph files: the worker processes validate chunks of
+    the claims (a few reviews each, with the shared entities and every review's context), so
+    memory is bounded by the chunk size and not by the graph. Meanwhile this process merges
+    the sorted N-Triples; then Turtle, RDF/XML and JSON-LD are written by short jobs over
+    ranges of them (queued after the chunks, so both cores stay busy to the end) while this
+    process writes TriG, the SSSOM mappings and hashes the rest, and assembles the parts.
+    HermiT starts as soon as the RDF/XML is assembled.
 
     Returns the triple count, HermiT's result and the sha256 of the files written so far.
     """
@@ -445,9 +446,13 @@ def _back_half(
         ]
         n = serialize.merge_unique([f for _, f in graphs.files], nt)
         stages["sort"] = round(time.perf_counter() - t0, 3)
+        # Turtle, RDF/XML and JSON-LD: short jobs over ranges of the sorted N-Triples, queued
+        # after the validation chunks, so both cores stay busy to the end of the build.
+        work = tmp / ".parts"
+        work.mkdir()
         writes = [
-            pool.submit(_timed, _write_and_hash, names, nt, tmp)
-            for names in (("bonekg.owl", "bonekg.ttl"), ("bonekg.jsonld",))
+            pool.submit(_timed, serialize.write_part, kind, src, start, end, stem)
+            for kind, src, start, end, stem in serialize.plan_parts(nt, work)
         ]
         serialize.write_trig(graphs.files, tmp / "bonekg.trig")
         # The mappings come from the shared entities and import modules: the default graph.
@@ -456,16 +461,16 @@ def _back_half(
             f: serialize.sha256_file(tmp / f)
             for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")
         }
-        written, cpu["write ttl+owl"] = writes[0].result()
-        hashes.update(written)
+        written = [w.result() for w in writes]
+        cpu["write ttl+owl+jsonld jobs"] = round(sum(t for _, t in written), 3)
+        hashes.update(serialize.assemble([part for part, _ in written], tmp))
+        work.rmdir()
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:
             done = [c.result() for c in checks]
             cpu["validate jobs"] = round(sum(t for _, t in done), 3)
             report = combine_chunks([r for r, _ in done])
             _raise_unless_conforms(report, summary.files)
-        written, cpu["write jsonld"] = writes[1].result()
-        hashes.update(written)
         t1 = time.perf_counter()
         stages["serialize+validate"] = round(t1 - t0 - stages["sort"], 3)
         result = reasoning.result()
@@ -474,12 +479,6 @@ def _back_half(
     finally:
         if reasoning is not None:
             reasoning.cancel()
-
-
-def _write_and_hash(names: tuple[str, ...], nt: Path, folder: Path) -> dict[str, str]:
-    """A worker job: stream release files from the sorted N-Triples; return their sha256."""
-    serialize.write_release_files(names, nt, folder)
-    return {name: serialize.sha256_file(folder / name) for name in names}
 
 
 def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:

@@ -660,9 +660,7 @@ class _FileLoader:
         lang = str(m.get("quote_lang", review.language if review else "zh"))
         if not LANG.fullmatch(lang):
             self.err(f"quote_lang must be a language tag, got {lang!r}", kl.get("quote_lang"), cid)
-        also = self.statements(
-            m.get("also_stated"), kl.get("also_stated", ln), cid, ref_numbers
-        )
+        also = self.statements(m.get("also_stated"), kl.get("also_stated", ln), cid, ref_numbers)
         if len(self.errors) > n_errors or predicate is None or obj is None or eco is None:
             return None
         return Claim(
@@ -677,9 +675,7 @@ class _FileLoader:
             predicate=predicate,
             object=obj,
             organism=self.refs(m.get("organism"), kl.get("organism", ln), "organism", cid),
-            cell_types=self.refs(
-                m.get("cell_types"), kl.get("cell_types", ln), "cell_types", cid
-            ),
+            cell_types=self.refs(m.get("cell_types"), kl.get("cell_types", ln), "cell_types", cid),
             anatomy=self.refs(m.get("anatomy"), kl.get("anatomy", ln), "anatomy", cid),
             disease=self.refs(m.get("disease"), kl.get("disease", ln), "disease", cid),
             disease_model=str(disease_model).strip() if disease_model else None,

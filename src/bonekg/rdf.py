@@ -30,7 +30,7 @@ _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
 
 
 # Whether a text needs any escape at all (most do not: translate is then skipped).
-_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f\"\\\\]")
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\]')
 
 
 def nt_literal(text: str, language: str | None = None, datatype: Term | None = None) -> Term:

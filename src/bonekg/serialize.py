@@ -8,12 +8,14 @@ writer is deterministic: two builds of the same commit are byte-identical.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -125,80 +127,216 @@ PIECE_BYTES = 16 << 20
 _XML_END = b"</rdf:RDF>"
 
 
-def subject_pieces(nt: Path, size: int = PIECE_BYTES) -> Iterator[bytes]:
-    """The sorted N-Triples in pieces of about ``size`` bytes, each holding whole subjects."""
-    rest = b""
+# The writers work on byte ranges of the sorted N-Triples (cut between subjects) of about this
+# size, as separate jobs: many short jobs keep both cores busy to the end of a build, where
+# two long ones (Turtle + RDF/XML, JSON-LD) left one core idle while the other finished.
+PART_BYTES = 48 << 20
+
+
+def subject_ranges(nt: Path, part: int | None = None) -> list[tuple[int, int]]:
+    """Byte ranges ``[start, end)`` of about ``part`` bytes (default PART_BYTES) covering the
+    file, each starting at a line whose subject differs from the line before (so no subject
+    is split)."""
+    part = part or PART_BYTES
+    size = nt.stat().st_size
+    cuts = [0]
     with nt.open("rb") as fh:
-        while True:
-            block = fh.read(size)
+        pos = part
+        while pos < size:
+            fh.seek(pos)
+            fh.readline()  # the rest of the line ``pos`` falls in
+            first = fh.readline()
+            if not first:
+                break
+            subject = first[: first.index(b" ") + 1]
+            while True:
+                at = fh.tell()
+                line = fh.readline()
+                if not line:
+                    at = size
+                    break
+                if not line.startswith(subject):
+                    break
+            if at >= size:
+                break
+            cuts.append(at)
+            pos = at + part
+    cuts.append(size)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _range_blocks(nt: Path, start: int, end: int, size: int) -> Iterator[bytes]:
+    with nt.open("rb") as fh:
+        fh.seek(start)
+        left = end - start
+        while left > 0:
+            block = fh.read(min(size, left))
             if not block:
                 break
-            data = rest + block
-            end = data.rfind(b"\n") + 1
-            if end == 0:
-                rest = data
-                continue
-            # Back up to the first line of the last subject, which may go on in the next block.
-            start = data.rfind(b"\n", 0, end - 1) + 1
-            subject = data[start : data.index(b" ", start) + 1]
-            cut = start
-            while cut > 0:
-                prev = data.rfind(b"\n", 0, cut - 1) + 1
-                if not data.startswith(subject, prev):
-                    break
-                cut = prev
-            if cut == 0:  # one subject fills the block: keep reading
-                rest = data
-                continue
-            yield data[:cut]
-            rest = data[cut:]
+            left -= len(block)
+            yield block
+
+
+def subject_pieces(
+    nt: Path, size: int = PIECE_BYTES, start: int = 0, end: int | None = None
+) -> Iterator[bytes]:
+    """The sorted N-Triples (or the byte range ``[start, end)`` of them, which must begin and
+    end between subjects) in pieces of about ``size`` bytes, each holding whole subjects."""
+    rest = b""
+    stop = nt.stat().st_size if end is None else end
+    for block in _range_blocks(nt, start, stop, size):
+        data = rest + block
+        last = data.rfind(b"\n") + 1
+        if last == 0:
+            rest = data
+            continue
+        # Back up to the first line of the last subject, which may go on in the next block.
+        line = data.rfind(b"\n", 0, last - 1) + 1
+        subject = data[line : data.index(b" ", line) + 1]
+        cut = line
+        while cut > 0:
+            prev = data.rfind(b"\n", 0, cut - 1) + 1
+            if not data.startswith(subject, prev):
+                break
+            cut = prev
+        if cut == 0:  # one subject fills the block: keep reading
+            rest = data
+            continue
+        yield data[:cut]
+        rest = data[cut:]
     if rest:
         yield rest
 
 
 def write_turtle_and_rdfxml(nt: Path, ttl: Path, owl: Path, piece: int = PIECE_BYTES) -> None:
-    """Turtle and RDF/XML from one parse of the sorted N-Triples, piece by piece.
+    """Turtle and RDF/XML of the whole sorted N-Triples file (one part, see write_parts)."""
+    parts = ttl.with_name(ttl.name + ".parts")
+    parts.mkdir(exist_ok=True)
+    try:
+        made = [_turtle_and_rdfxml_part(nt, 0, nt.stat().st_size, parts / "0", piece)]
+        assemble_turtle_and_rdfxml(made, ttl, owl)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    """The output of one writer job over one byte range: body files and the headers seen."""
+
+    kind: str  # "ttl+owl" or "jsonld"
+    files: tuple[Path, ...]
+    heads: tuple[bytes, ...] = ()  # the Turtle prefixes and RDF/XML head, if any triples
+
+
+def write_part(kind: str, nt: Path, start: int, end: int, stem: Path) -> Part:
+    """A writer job: the body of ``kind`` ("ttl+owl" or "jsonld") for ``[start, end)``."""
+    if kind == "ttl+owl":
+        return _turtle_and_rdfxml_part(nt, start, end, stem)
+    if kind == "jsonld":
+        return _jsonld_part(nt, start, end, stem)
+    raise ValueError(f"unknown release part {kind!r}")
+
+
+def _turtle_and_rdfxml_part(
+    nt: Path, start: int, end: int, stem: Path, piece: int = PIECE_BYTES
+) -> Part:
+    """Turtle and RDF/XML from one parse of a range of the sorted N-Triples, piece by piece.
 
     Parsing into Python terms costs more than both of Oxigraph's serialisers together, so each
     piece is parsed once and written in both formats. The pieces hold whole subjects, so ``;``
     and ``,`` abbreviate as in one document; each piece's Turtle prefixes and its RDF/XML
-    header and footer are written once. Memory is bounded by the piece size.
+    header and footer are cut off (written once, by the assembly). Memory is bounded by the
+    piece size.
     """
     pm = all_prefixes()
-    xml_pm = {p: ns for p, ns in pm.items() if "." not in p}  # XML prefixes are NCNames
+    xml_pm = _xml_prefixes(pm)
     ttl_head: bytes | None = None
     xml_head: bytes | None = None
+    ttl, owl = stem.with_suffix(".ttl"), stem.with_suffix(".owl")
     with ttl.open("wb") as t_out, owl.open("wb") as x_out:
-        for text in subject_pieces(nt, piece):
+        for text in subject_pieces(nt, piece, start, end):
             triples = list(ox_parse(text, format=RdfFormat.N_TRIPLES))
             t_doc = ox_serialize(triples, format=RdfFormat.TURTLE, prefixes=pm) or b""
             x_doc = ox_serialize(triples, format=RdfFormat.RDF_XML, prefixes=xml_pm) or b""
             if ttl_head is None:
-                end = 0
-                while t_doc.startswith(b"@prefix ", end):
-                    end = t_doc.index(b"\n", end) + 1
-                ttl_head = t_doc[:end]
-                t_out.write(ttl_head)
+                cut = 0
+                while t_doc.startswith(b"@prefix ", cut):
+                    cut = t_doc.index(b"\n", cut) + 1
+                ttl_head = t_doc[:cut]
             if xml_head is None:
                 xml_head = x_doc[: x_doc.index(b">\n", x_doc.index(b"<rdf:RDF")) + 2]
-                x_out.write(xml_head)
             if not (t_doc.startswith(ttl_head) and x_doc.startswith(xml_head)):
                 raise ValueError(f"{nt}: serialiser header changed between pieces")
             t_out.write(t_doc[len(ttl_head) :])
             x_out.write(x_doc[len(xml_head) : -len(_XML_END)])
-        if xml_head is None:  # an empty graph
-            x_out.write(ox_serialize([], format=RdfFormat.RDF_XML, prefixes=xml_pm) or b"")
-        else:
-            x_out.write(_XML_END)
+    heads = () if ttl_head is None or xml_head is None else (ttl_head, xml_head)
+    return Part("ttl+owl", (ttl, owl), heads)
 
 
-def write_release_files(names: Sequence[str], nt: Path, folder: Path) -> None:
-    """Write release files from the sorted N-Triples: ``bonekg.jsonld``, or Turtle and
-    RDF/XML together (``bonekg.ttl`` and ``bonekg.owl``)."""
-    if "bonekg.jsonld" in names:
-        write_jsonld(nt, folder / "bonekg.jsonld")
-    if "bonekg.ttl" in names or "bonekg.owl" in names:
-        write_turtle_and_rdfxml(nt, folder / "bonekg.ttl", folder / "bonekg.owl")
+def _xml_prefixes(pm: dict[str, str]) -> dict[str, str]:
+    return {p: ns for p, ns in pm.items() if "." not in p}  # XML prefixes are NCNames
+
+
+def assemble_turtle_and_rdfxml(parts: Sequence[Part], ttl: Path, owl: Path) -> dict[str, str]:
+    """The Turtle and RDF/XML files from their parts, in order; returns their sha256."""
+    heads = [p.heads for p in parts if p.heads]
+    if any(h != heads[0] for h in heads):
+        raise ValueError("serialiser headers differ between parts")
+    if heads:
+        ttl_head, xml_head = heads[0]
+        t_sha = _concat_hashed([ttl_head, *(p.files[0] for p in parts)], ttl)
+        x_sha = _concat_hashed([xml_head, *(p.files[1] for p in parts), _XML_END], owl)
+    else:  # an empty graph
+        empty = ox_serialize([], format=RdfFormat.RDF_XML, prefixes=_xml_prefixes(all_prefixes()))
+        t_sha = _concat_hashed([b""], ttl)
+        x_sha = _concat_hashed([empty or b""], owl)
+    return {ttl.name: t_sha, owl.name: x_sha}
+
+
+def _concat_hashed(pieces: Sequence[bytes | Path], dst: Path) -> str:
+    """Write byte strings and the contents of files, in order, to ``dst``; its sha256."""
+    import hashlib
+
+    sha = hashlib.sha256()
+    with dst.open("wb") as out:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                sha.update(piece)
+                out.write(piece)
+                continue
+            with piece.open("rb") as fh:
+                while block := fh.read(1 << 22):
+                    sha.update(block)
+                    out.write(block)
+    return sha.hexdigest()
+
+
+PARTS = ("ttl+owl", "jsonld")
+
+
+def plan_parts(nt: Path, work: Path) -> list[tuple[str, Path, int, int, Path]]:
+    """The writer jobs for ``nt``: (kind, file, start, end, stem) for each kind and range;
+    the jobs write their bodies under ``work``."""
+    ranges = subject_ranges(nt)
+    return [
+        (kind, nt, start, end, work / f"{kind.replace('+', '-')}-{i:05d}")
+        for kind in PARTS
+        for i, (start, end) in enumerate(ranges)
+    ]
+
+
+def assemble(parts: Sequence[Part], folder: Path) -> dict[str, str]:
+    """bonekg.ttl, bonekg.owl and bonekg.jsonld from the parts (in range order); their sha256."""
+    hashes = assemble_turtle_and_rdfxml(
+        [p for p in parts if p.kind == "ttl+owl"], folder / "bonekg.ttl", folder / "bonekg.owl"
+    )
+    hashes["bonekg.jsonld"] = assemble_jsonld(
+        [p for p in parts if p.kind == "jsonld"], folder / "bonekg.jsonld"
+    )
+    for part in parts:
+        for f in part.files:
+            f.unlink(missing_ok=True)
+    return hashes
 
 
 def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:
@@ -296,31 +434,63 @@ class _Compactor:
 
 
 def write_jsonld(nt: Path, path: Path) -> None:
-    """Stream a compacted JSON-LD document: one node object per subject, in sorted order.
+    """The compacted JSON-LD of the whole sorted N-Triples file (one part, see write_parts)."""
+    stem = path.with_name(path.name + ".part")
+    part = _jsonld_part(nt, 0, nt.stat().st_size, stem)
+    try:
+        assemble_jsonld([part], path)
+    finally:
+        for f in part.files:
+            f.unlink(missing_ok=True)
 
-    Works on the N-Triples text of the sorted release (one triple per line, subjects
-    grouped), so there is no Python object per term: the JSON text of each (predicate, object)
-    is built once and cached (types, relations and shared entities repeat across claims),
-    IRIs are compacted through a cache and literals decoded from their N-Triples escapes. The
-    text is what ``json`` writes with ``sort_keys=True`` for the same node objects.
+
+def _jsonld_head() -> bytes:
+    ctx = jsonld_context()["@context"]
+    head = '{\n  "@context": ' + json.dumps(ctx, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return (head + ',\n  "@graph": [').encode("utf-8")
+
+
+_NODE_SEP = ",\n    "
+
+
+def assemble_jsonld(parts: Sequence[Part], path: Path) -> str:
+    """The JSON-LD document from its parts (node objects), in order; returns its sha256."""
+    pieces: list[bytes | Path] = [_jsonld_head()]
+    sep = b"\n    "
+    for part in parts:
+        if part.heads:  # the part holds at least one node object
+            pieces += [sep, part.files[0]]
+            sep = _NODE_SEP.encode()
+    pieces.append(b"\n  ]\n}\n")
+    return _concat_hashed(pieces, path)
+
+
+def _jsonld_part(nt: Path, start: int, end: int, stem: Path) -> Part:
+    """The node objects of a range of the sorted N-Triples, one per subject, in sorted order,
+    separated as in the document (the assembly adds the context and the brackets).
+
+    Works on the N-Triples text (one triple per line, subjects grouped), so there is no Python
+    object per term: the JSON text of each (predicate, object) is built once and cached
+    (types, relations and shared entities repeat across claims), IRIs are compacted through a
+    cache and literals decoded from their N-Triples escapes. The text is what ``json`` writes
+    with ``sort_keys=True`` for the same node objects.
     """
     comp = _Compactor()
-    ctx = jsonld_context()["@context"]
     string = json.encoder.encode_basestring
-    pairs: dict[str, tuple[str, str]] = {}  # "p o .\n" -> (JSON key, JSON value)
+    pairs: dict[str, tuple[str, str]] = {}  # "p o ." -> (JSON key, JSON value)
 
     def pair(rest: str) -> tuple[str, str]:
         p_end = rest.index(" ")
         p = rest[1 : p_end - 1]
-        o = rest[p_end + 1 : -3]  # strip " .\n"
+        o = rest[p_end + 1 : -2]  # strip " ."
         if o[0] == "<":
             iri = string(comp.iri(o[1:-1]))
             if p == RDF_TYPE:
                 return '"@type"', iri
             return string(comp.iri(p)), '{"@id": ' + iri + "}"
-        end = o.rindex('"')
-        text = string(_nt_unescape(o[1:end]))
-        rest_o = o[end + 1 :]
+        end_quote = o.rindex('"')
+        text = string(_nt_unescape(o[1:end_quote]))
+        rest_o = o[end_quote + 1 :]
         if rest_o.startswith("@"):
             value = '{"@language": ' + string(rest_o[1:]) + ', "@value": ' + text + "}"
         elif rest_o.startswith("^^<") and rest_o[3:-1] != XSD_STRING:
@@ -333,32 +503,37 @@ def write_jsonld(nt: Path, path: Path) -> None:
         body = "".join(f", {k}: [{', '.join(values[k])}]" for k in sorted(values))
         return '{"@id": ' + string(comp.iri(subject[1:-1])) + body + "}"
 
-    with path.open("w", encoding="utf-8", newline="\n") as out, nt.open(encoding="utf-8") as fh:
-        out.write('{\n  "@context": ')
-        out.write(json.dumps(ctx, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-        out.write(',\n  "@graph": [')
-        sep = "\n    "
+    out_path = stem.with_suffix(".jsonld")
+    found_any = False
+    with out_path.open("w", encoding="utf-8", newline="\n") as out:
+        sep = ""
         subject = None
         values: dict[str, list[str]] = {}
-        for line in fh:
-            s_end = line.index(" ")
-            s = line[:s_end]
-            if s != subject:
-                if subject is not None:
-                    out.write(sep + node(subject, values))
-                    sep = ",\n    "
-                subject, values = s, {}
-            rest = line[s_end + 1 :]
-            kv = pairs.get(rest)
-            if kv is None:
-                kv = pair(rest)
-                if len(pairs) < 1 << 18:
+        for piece in subject_pieces(nt, PIECE_BYTES, start, end):
+            lines = piece.decode("utf-8").split("\n")  # not splitlines: U+2028 is no newline
+            if not lines[-1]:
+                lines.pop()
+            for line in lines:
+                s_end = line.index(" ")
+                s = line[:s_end]
+                if s != subject:
+                    if subject is not None:
+                        out.write(sep + node(subject, values))
+                        sep = _NODE_SEP
+                    subject, values = s, {}
+                rest = line[s_end + 1 :]
+                kv = pairs.get(rest)
+                if kv is None:
+                    kv = pair(rest)
+                    if len(pairs) >= 1 << 18:
+                        pairs.clear()  # the pairs that repeat come back at once
                     pairs[rest] = kv
-            found = values.get(kv[0])
-            if found is None:
-                values[kv[0]] = [kv[1]]
-            else:
-                found.append(kv[1])
+                found = values.get(kv[0])
+                if found is None:
+                    values[kv[0]] = [kv[1]]
+                else:
+                    found.append(kv[1])
         if subject is not None:
             out.write(sep + node(subject, values))
-        out.write("\n  ]\n}\n")
+            found_any = True
+    return Part("jsonld", (out_path,), (b"nodes",) if found_any else ())
