@@ -81,7 +81,12 @@ def test_writer_parts_assemble_to_the_bytes_of_one_pass(
     (tmp_path / ".parts").mkdir()
     jobs = ser.plan_parts(nt, tmp_path / ".parts")
     assert len(jobs) > 2
-    hashes = ser.assemble([ser.write_part(*job) for job in jobs], tmp_path)
+    asm = ser.Assembler(
+        tmp_path / "bonekg.ttl", tmp_path / "bonekg.owl", tmp_path / "bonekg.jsonld"
+    )
+    for job in jobs:
+        asm.add(ser.write_part(*job))
+    hashes = asm.close()
     (tmp_path / "one").mkdir()
     ser.write_turtle_and_rdfxml(nt, tmp_path / "one" / "a.ttl", tmp_path / "one" / "a.owl")
     ser.write_jsonld(nt, tmp_path / "one" / "a.jsonld")

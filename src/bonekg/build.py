@@ -461,9 +461,17 @@ def _back_half(
             f: serialize.sha256_file(tmp / f)
             for f in ("bonekg.nt", "bonekg.trig", "mappings.sssom.tsv")
         }
-        written = [w.result() for w in writes]
-        cpu["write ttl+owl+jsonld jobs"] = round(sum(t for _, t in written), 3)
-        hashes.update(serialize.assemble([part for part, _ in written], tmp))
+        # Each part is appended to its release file as soon as it is done (in range order).
+        asm = serialize.Assembler(tmp / "bonekg.ttl", tmp / "bonekg.owl", tmp / "bonekg.jsonld")
+        spent = 0.0
+        try:
+            for w in writes:
+                part, seconds = w.result()
+                asm.add(part)
+                spent += seconds
+        finally:
+            hashes.update(asm.close())
+        cpu["write ttl+owl+jsonld jobs"] = round(spent, 3)
         work.rmdir()
         reasoning = Reasoning(tmp / "bonekg.owl", reason, nt)
         if validate:

@@ -209,14 +209,13 @@ def subject_pieces(
 
 
 def write_turtle_and_rdfxml(nt: Path, ttl: Path, owl: Path, piece: int = PIECE_BYTES) -> None:
-    """Turtle and RDF/XML of the whole sorted N-Triples file (one part, see write_parts)."""
-    parts = ttl.with_name(ttl.name + ".parts")
-    parts.mkdir(exist_ok=True)
+    """Turtle and RDF/XML of the whole sorted N-Triples file (one part, see plan_parts)."""
+    stem = ttl.with_name(ttl.name + ".part")
+    asm = Assembler(ttl=ttl, owl=owl)
     try:
-        made = [_turtle_and_rdfxml_part(nt, 0, nt.stat().st_size, parts / "0", piece)]
-        assemble_turtle_and_rdfxml(made, ttl, owl)
+        asm.add(_turtle_and_rdfxml_part(nt, 0, nt.stat().st_size, stem, piece))
     finally:
-        shutil.rmtree(parts, ignore_errors=True)
+        asm.close()
 
 
 @dataclass(frozen=True)
@@ -277,66 +276,99 @@ def _xml_prefixes(pm: dict[str, str]) -> dict[str, str]:
     return {p: ns for p, ns in pm.items() if "." not in p}  # XML prefixes are NCNames
 
 
-def assemble_turtle_and_rdfxml(parts: Sequence[Part], ttl: Path, owl: Path) -> dict[str, str]:
-    """The Turtle and RDF/XML files from their parts, in order; returns their sha256."""
-    heads = [p.heads for p in parts if p.heads]
-    if any(h != heads[0] for h in heads):
-        raise ValueError("serialiser headers differ between parts")
-    if heads:
-        ttl_head, xml_head = heads[0]
-        t_sha = _concat_hashed([ttl_head, *(p.files[0] for p in parts)], ttl)
-        x_sha = _concat_hashed([xml_head, *(p.files[1] for p in parts), _XML_END], owl)
-    else:  # an empty graph
-        empty = ox_serialize([], format=RdfFormat.RDF_XML, prefixes=_xml_prefixes(all_prefixes()))
-        t_sha = _concat_hashed([b""], ttl)
-        x_sha = _concat_hashed([empty or b""], owl)
-    return {ttl.name: t_sha, owl.name: x_sha}
+class _HashedFile:
+    """An output file hashed (sha256) as it is appended to."""
+
+    def __init__(self, path: Path) -> None:
+        import hashlib
+
+        self.path = path
+        self.fh = path.open("wb")
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.fh.write(data)
+
+    def append(self, src: Path) -> None:
+        with src.open("rb") as fh:
+            while block := fh.read(1 << 22):
+                self.write(block)
+
+    def close(self) -> str:
+        self.fh.close()
+        return self.sha.hexdigest()
 
 
-def _concat_hashed(pieces: Sequence[bytes | Path], dst: Path) -> str:
-    """Write byte strings and the contents of files, in order, to ``dst``; its sha256."""
-    import hashlib
+class Assembler:
+    """Appends writer parts to the release files as they arrive, so the copying and hashing
+    overlap the jobs still running; each kind's parts must come in range order.
 
-    sha = hashlib.sha256()
-    with dst.open("wb") as out:
-        for piece in pieces:
-            if isinstance(piece, bytes):
-                sha.update(piece)
-                out.write(piece)
-                continue
-            with piece.open("rb") as fh:
-                while block := fh.read(1 << 22):
-                    sha.update(block)
-                    out.write(block)
-    return sha.hexdigest()
+    Turtle and RDF/XML get their header from the first part that holds triples (an empty
+    graph gives empty Turtle and an empty RDF/XML document); JSON-LD gets the context first
+    and its node objects joined as in one document. A part's files are deleted once copied.
+    """
+
+    def __init__(
+        self, ttl: Path | None = None, owl: Path | None = None, jsonld: Path | None = None
+    ) -> None:
+        self.ttl = _HashedFile(ttl) if ttl else None
+        self.owl = _HashedFile(owl) if owl else None
+        self.jsonld = _HashedFile(jsonld) if jsonld else None
+        self.heads: tuple[bytes, ...] = ()
+        self.sep = b"\n    "
+        if self.jsonld is not None:
+            self.jsonld.write(_jsonld_head())
+
+    def add(self, part: Part) -> None:
+        if part.kind == "ttl+owl" and self.ttl is not None and self.owl is not None:
+            if part.heads:
+                if not self.heads:
+                    self.heads = part.heads
+                    self.ttl.write(part.heads[0])
+                    self.owl.write(part.heads[1])
+                elif part.heads != self.heads:
+                    raise ValueError("serialiser headers differ between parts")
+                self.ttl.append(part.files[0])
+                self.owl.append(part.files[1])
+        elif part.kind == "jsonld" and self.jsonld is not None:
+            if part.heads:  # the part holds at least one node object
+                self.jsonld.write(self.sep)
+                self.jsonld.append(part.files[0])
+                self.sep = _NODE_SEP.encode()
+        else:
+            raise ValueError(f"no output for a {part.kind} part")
+        for f in part.files:
+            f.unlink(missing_ok=True)
+
+    def close(self) -> dict[str, str]:
+        """Finish the files; return their sha256 by name."""
+        out: dict[str, str] = {}
+        if self.owl is not None:
+            if self.heads:
+                self.owl.write(_XML_END)
+            else:  # an empty graph
+                pm = _xml_prefixes(all_prefixes())
+                self.owl.write(ox_serialize([], format=RdfFormat.RDF_XML, prefixes=pm) or b"")
+        if self.jsonld is not None:
+            self.jsonld.write(b"\n  ]\n}\n")
+        for f in (self.ttl, self.owl, self.jsonld):
+            if f is not None:
+                out[f.path.name] = f.close()
+        return out
 
 
 PARTS = ("ttl+owl", "jsonld")
 
 
 def plan_parts(nt: Path, work: Path) -> list[tuple[str, Path, int, int, Path]]:
-    """The writer jobs for ``nt``: (kind, file, start, end, stem) for each kind and range;
-    the jobs write their bodies under ``work``."""
-    ranges = subject_ranges(nt)
+    """The writer jobs for ``nt``: (kind, file, start, end, stem) for each range and kind, in
+    the order an Assembler takes them; the jobs write their bodies under ``work``."""
     return [
         (kind, nt, start, end, work / f"{kind.replace('+', '-')}-{i:05d}")
+        for i, (start, end) in enumerate(subject_ranges(nt))
         for kind in PARTS
-        for i, (start, end) in enumerate(ranges)
     ]
-
-
-def assemble(parts: Sequence[Part], folder: Path) -> dict[str, str]:
-    """bonekg.ttl, bonekg.owl and bonekg.jsonld from the parts (in range order); their sha256."""
-    hashes = assemble_turtle_and_rdfxml(
-        [p for p in parts if p.kind == "ttl+owl"], folder / "bonekg.ttl", folder / "bonekg.owl"
-    )
-    hashes["bonekg.jsonld"] = assemble_jsonld(
-        [p for p in parts if p.kind == "jsonld"], folder / "bonekg.jsonld"
-    )
-    for part in parts:
-        for f in part.files:
-            f.unlink(missing_ok=True)
-    return hashes
 
 
 def write_trig(graphs: Sequence[tuple[str | None, Path]], path: Path) -> None:
@@ -434,14 +466,12 @@ class _Compactor:
 
 
 def write_jsonld(nt: Path, path: Path) -> None:
-    """The compacted JSON-LD of the whole sorted N-Triples file (one part, see write_parts)."""
-    stem = path.with_name(path.name + ".part")
-    part = _jsonld_part(nt, 0, nt.stat().st_size, stem)
+    """The compacted JSON-LD of the whole sorted N-Triples file (one part, see plan_parts)."""
+    asm = Assembler(jsonld=path)
     try:
-        assemble_jsonld([part], path)
+        asm.add(_jsonld_part(nt, 0, nt.stat().st_size, path.with_name(path.name + ".part")))
     finally:
-        for f in part.files:
-            f.unlink(missing_ok=True)
+        asm.close()
 
 
 def _jsonld_head() -> bytes:
@@ -451,18 +481,6 @@ def _jsonld_head() -> bytes:
 
 
 _NODE_SEP = ",\n    "
-
-
-def assemble_jsonld(parts: Sequence[Part], path: Path) -> str:
-    """The JSON-LD document from its parts (node objects), in order; returns its sha256."""
-    pieces: list[bytes | Path] = [_jsonld_head()]
-    sep = b"\n    "
-    for part in parts:
-        if part.heads:  # the part holds at least one node object
-            pieces += [sep, part.files[0]]
-            sep = _NODE_SEP.encode()
-    pieces.append(b"\n  ]\n}\n")
-    return _concat_hashed(pieces, path)
 
 
 def _jsonld_part(nt: Path, start: int, end: int, stem: Path) -> Part:
