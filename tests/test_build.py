@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,26 @@ def test_a_literal_that_looks_like_a_blank_node_is_not_refused(tmp_path: Path) -
         encoding="utf-8",
     )
     assert load_ontology(imports).labels["http://example.org/b"] == "_:y"
+
+
+def test_parallel_build_reports_a_broken_import_module_and_stops_its_workers(
+    tmp_path: Path,
+) -> None:
+    """The workers start on the curation while the build reads the ontology; when that fails,
+    the error is the ontology's (not a worker's) and no worker is left waiting."""
+    imports = tmp_path / "imports"
+    shutil.copytree(REPO / "ontology" / "imports", imports)
+    (imports / "broken.ttl").write_text("<http://example.org/a> <http://example.org/b> .\n")
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"broken\.ttl: cannot parse ontology file"):
+        build(
+            REPO / "curation",
+            tmp_path / "out",
+            ReasonMode.OFF,
+            imports_dir=imports,
+            workers=2,
+            parallel_min_bytes=0,
+        )
+    assert time.perf_counter() - t0 < 60
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -102,23 +103,43 @@ class _FileResult:
     cpu: float = 0.0
 
 
-# The ontology's labels in a worker process, set once by the pool's initializer.
-_WORKER_LABELS: list[tuple[dict[str, str], dict[str, set[str]]]] = []
+# Where a worker process finds the ontology's labels: the file the build writes once it has
+# read the ontology, and the event it sets then (or on failure, with no file written). The
+# workers parse their first files while the build reads the ontology.
+_WORKER_ONTOLOGY: dict[str, Any] = {}
+LABELS_WAIT_SECONDS = 600.0
 
 
-def _init_worker(labels: dict[str, str], upstream: dict[str, set[str]]) -> None:
-    _WORKER_LABELS[:] = [(labels, upstream)]
+def _init_worker(labels_file: Path, ready: Any) -> None:
+    _WORKER_ONTOLOGY.clear()
+    _WORKER_ONTOLOGY.update(file=labels_file, ready=ready)
+
+
+def _worker_labels() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The ontology's labels, read once per worker process (waiting for the build)."""
+    found = _WORKER_ONTOLOGY.get("labels")
+    if found is None:
+        if not _WORKER_ONTOLOGY["ready"].wait(LABELS_WAIT_SECONDS):
+            raise InputError("the build did not read the ontology in time")
+        try:
+            with _WORKER_ONTOLOGY["file"].open("rb") as fh:
+                found = pickle.load(fh)
+        except OSError as exc:  # the build failed to read the ontology and reports why
+            raise InputError(f"no ontology labels: {exc}") from exc
+        _WORKER_ONTOLOGY["labels"] = found
+    labels, upstream = found
+    return labels, upstream
 
 
 def _file_job(job: tuple[Path, Path, int]) -> _FileResult:
     """Load one file (fast parser), check its terms and write its sorted N-Triples."""
     path, folder, idx = job
     cpu0 = time.process_time()
-    labels, upstream = _WORKER_LABELS[0]
     try:  # a file alone: its minted entities may be declared in another file
         cur = load_files([path], fast=True, cross_check=False, locate=False)
     except InputError:
         return _FileResult(False)
+    labels, upstream = _worker_labels()
     try:
         check_terms(cur, labels, upstream)
     except NonConformance:
@@ -173,19 +194,18 @@ class Graphs:
 
 def _parallel_front(
     files: list[Path],
+    jobs: list[Future[_FileResult]],
     onto: Ontology,
     folder: Path,
-    pool: Executor,
     cpu: dict[str, float] | None = None,
 ) -> tuple[Summary, Graphs]:
-    """Load + RDF for each file in the worker processes of ``pool``; cross-file checks here.
+    """Load + RDF for each file (``jobs``, running in worker processes); cross-file checks.
 
     While the workers run, this process writes and sorts the ontology's N-Triples, so the
     default graph is a merge of sorted files afterwards. On any problem the curation is
     loaded again in this process, which reports every error with file:line (the fast path
     only says that something is wrong).
     """
-    jobs = [pool.submit(_file_job, (f, folder, i)) for i, f in enumerate(files)]
     onto_unsorted = folder / "ontology.unsorted"
     onto_unsorted.write_text(onto.nt, encoding="utf-8")
     onto_nt = folder / "ontology.nt"
@@ -350,18 +370,28 @@ def build(
     try:
         graphs: Graphs
         if n_workers > 1 and len(files) > 1 and big:
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            onto = load_ontology(imports_dir)
             # One pool for the whole build: its workers turn files into RDF, then validate
-            # chunks (the labels they need for the first part are set once, when they start).
+            # chunks. They start on the YAML while this process reads the ontology, whose
+            # labels they load from a file once it is written.
+            folder = tmp / ".graphs"
+            folder.mkdir()
+            labels_file = folder / "labels.pickle"
+            ready = multiprocessing.get_context().Event()
             pool = ProcessPoolExecutor(
-                max_workers=n_workers,
-                initializer=_init_worker,
-                initargs=(onto.labels, onto.all_labels),
+                max_workers=n_workers, initializer=_init_worker, initargs=(labels_file, ready)
             )
-            (tmp / ".graphs").mkdir()
-            summary, graphs = _parallel_front(files, onto, tmp / ".graphs", pool, cpu)
+            jobs = [pool.submit(_file_job, (f, folder, i)) for i, f in enumerate(files)]
+            try:
+                onto = load_ontology(imports_dir)
+                with labels_file.open("wb") as fh:
+                    pickle.dump((onto.labels, onto.all_labels), fh, pickle.HIGHEST_PROTOCOL)
+            finally:
+                ready.set()  # on failure the workers find no file and stop
+            summary, graphs = _parallel_front(files, jobs, onto, folder, cpu)
+            labels_file.unlink()
             t = stage("load+rdf", t)
         else:
             cur = load_files(files)

@@ -107,7 +107,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--stats",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Write stage timings and counts as JSON to this file.",
+    help="Write stage timings, CPU seconds per kind of job and counts as JSON to this file.",
 )
 def build(
     curation_dir: Path | None,
