@@ -302,6 +302,37 @@ def test_conflicting_directions_within_and_across_reviews(store: Store) -> None:
         assert r["positiveClaim"] != r["negativeClaim"]
 
 
+def test_conflicting_levels_of_one_mirna_are_paired(real_build_dir: Path) -> None:
+    """The curated reviews state no level both raised and lowered for one condition, so the
+    level branch of the query is tested on the release plus three claims that do."""
+    from pyoxigraph import RdfFormat
+
+    extra = Store()
+    extra.load(path=str(real_build_dir / "bonekg.nt"), format=RdfFormat.N_TRIPLES)
+    bkg = "https://w3id.org/bonekg/"
+    review = next(iter(extra.query(f"SELECT ?r WHERE {{ ?r a <{bkg}vocab/Review> }} LIMIT 1")))
+    lines = []
+    for n, level in (("901", "increased"), ("902", "decreased"), ("903", "increased")):
+        c, e = f"<{bkg}claim/x-{n}>", f"<{bkg}evidence/x-{n}-1>"
+        lines += [
+            f"{c} <{bkg}vocab/subject> <{bkg}mirna/miR-21-5p> .",
+            f"{c} <{bkg}vocab/predicate> <http://purl.obolibrary.org/obo/RO_0002610> .",
+            f"{c} <{bkg}vocab/object> <http://purl.obolibrary.org/obo/DOID_11476> .",
+            f'{c} <{bkg}vocab/levelChange> "{level}" .',
+            f"{c} <{bkg}vocab/evidence> {e} .",
+            f"{e} <{bkg}vocab/statedIn> <{review['r'].value}> .",
+            f'{e} <{bkg}vocab/supportingText> "quote {n}"@zh .',
+        ]
+    extra.load("\n".join(lines).encode(), format=RdfFormat.N_TRIPLES)
+    rows = [r for r in run(extra, "conflicting-directions") if r["positive"] == "level increased"]
+    pairs = {(r["positiveClaim"], r["negativeClaim"], r["scope"]) for r in rows}
+    assert pairs == {
+        ("claim:x-901", "claim:x-902", "within one review"),
+        ("claim:x-903", "claim:x-902", "within one review"),
+    }
+    assert all(r["negative"] == "level decreased" and r["objectLabel"] for r in rows)
+
+
 def test_claims_supported_by_more_than_one_review(store: Store) -> None:
     rows = run(store, "multi-review-claims")
     # miR-214-3p → ATF4, negative, in 001 (liu2023) and 000 (qian2025)
