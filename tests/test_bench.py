@@ -126,3 +126,18 @@ def test_cpu_reference_runs_its_copies_in_child_processes(
     monkeypatch.setattr(bench, "_loop_seconds", _pid_seconds)  # forked children see the patch
     assert bench.cpu_reference(10, 1) == float(os.getpid())
     assert bench.cpu_reference(10, 2) not in (float(os.getpid()), 0.0)
+
+
+def test_a_child_run_gives_its_output_and_peak_memory_and_is_stopped_at_its_timeout() -> None:
+    import subprocess
+    import sys
+
+    from bonekg.bench import _run_child
+
+    code = "import time; x = bytearray(200 << 20); x[::4096] = b'1' * len(x[::4096]); "
+    code += "time.sleep(0.4); print('done')"
+    wall, peak, out = _run_child([sys.executable, "-c", code])
+    assert out == "done\n"
+    assert peak >= 190 and wall >= 0.4
+    with pytest.raises(subprocess.TimeoutExpired):
+        _run_child([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)

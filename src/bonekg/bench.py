@@ -202,36 +202,59 @@ def _tree_rss_mb(root: int) -> float:
     return total / (1 << 20)
 
 
+# Seconds between two samples of the memory of a child's process tree (each sample reads
+# /proc: about 2 ms of CPU, taken from the run being measured).
+RSS_SAMPLE_SECONDS = 0.1
+
+
 def _run_child(args: list[str], timeout: float | None = None) -> tuple[float, float, str]:
     """Run a child process; return (wall seconds, peak RSS in MB, stdout).
 
-    The peak is the largest sum of the resident memory of the child and all its descendants
-    (worker processes, sort, Java), sampled every 50 ms, or the child's own peak from
-    ``os.wait4`` if that is larger (a spike between two samples).
+    This thread blocks until the child exits, so the wall time is exact; another samples the
+    summed resident memory of the child and all its descendants (worker processes, sort,
+    Java) every RSS_SAMPLE_SECONDS. The peak is the largest sample, or the child's own peak
+    from ``os.wait4`` if that is larger (a spike between two samples).
     """
     import os
     import signal
     import subprocess
     import tempfile
+    import threading
     import time
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errs:
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=errs)
-        deadline = None if timeout is None else t0 + timeout
-        tree_peak = 0.0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid == proc.pid:
-                break
-            tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
-            if deadline is not None and time.perf_counter() > deadline:
-                os.kill(proc.pid, signal.SIGKILL)
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                raise subprocess.TimeoutExpired(args, timeout or 0.0)
-            time.sleep(0.05)
+        stop = threading.Event()
+        fired = threading.Event()
+        peaks = [0.0]
+
+        def sample() -> None:
+            while True:
+                peaks[0] = max(peaks[0], _tree_rss_mb(proc.pid))
+                if stop.wait(RSS_SAMPLE_SECONDS):
+                    return
+
+        def kill() -> None:
+            fired.set()
+            os.kill(proc.pid, signal.SIGKILL)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        timer = threading.Timer(timeout, kill) if timeout is not None else None
+        if timer is not None:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
+        timed_out = fired.is_set()
+        if timer is not None:
+            timer.cancel()
+        stop.set()
+        sampler.join()
+        tree_peak = peaks[0]
+        if timed_out:
+            proc.returncode = -9
+            raise subprocess.TimeoutExpired(args, timeout or 0.0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         errs.seek(0)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import RdfFormat, Store, Triple
+from pyoxigraph import RdfFormat
 from pyoxigraph import parse as ox_parse
 from pyoxigraph import serialize as ox_serialize
 
@@ -104,21 +104,9 @@ def count_lines(path: Path) -> int:
     return n
 
 
-def triples_of(nt: Path) -> Iterator[Triple]:
-    """Stream the triples of an N-Triples file (Oxigraph's parser)."""
-    yield from ox_parse(path=str(nt), format=RdfFormat.N_TRIPLES)
-
-
 def all_prefixes() -> dict[str, str]:
     """Every prefix of the project map, sorted: Turtle readers see the same CURIEs as SPARQL."""
     return dict(sorted(prefixes.prefix_map().items(), key=lambda kv: kv[0].lower()))
-
-
-def load_store(nt: Path, directory: Path | None = None) -> Store:
-    """A pyoxigraph store with the release graph (Rust bulk loader), in memory or on disk."""
-    store = Store(str(directory)) if directory is not None else Store()
-    store.bulk_load(path=str(nt), format=RdfFormat.N_TRIPLES)
-    return store
 
 
 # N-Triples read per piece by the Turtle + RDF/XML writer (about 100k triples: ~100 MB of
