@@ -111,6 +111,28 @@ def test_report_gives_the_cpu_reference_around_each_build_and_publish() -> None:
     assert "| 1,000,000 | (not measured) | |" in publish
 
 
+def test_report_keeps_every_earlier_run_a_later_one_replaced() -> None:
+    latest = _result(100_000, 36.0, 1200)
+    latest["earlier"] = [
+        {"step": "build", "seconds": 42.1, "cpu_ref": [0.88, 0.9], "cores": 2, "commit": "abc"},
+        {"step": "publish", "seconds": 19.5, "cpu_ref": [0.87, 1.01], "cores": 2},
+    ]
+    text = bench.report([latest], None, None)
+    earlier = text[text.index("Earlier runs") : text.index("## Stored queries")]
+    assert "- 100,000 claims, build: 42.1 s (CPU ref 0.88 / 0.90; abc)" in earlier
+    assert "- 100,000 claims, publish: 19.5 s (CPU ref 0.87 / 1.01; commit not recorded)" in earlier
+    assert "Earlier runs" not in bench.report([_result(100_000, 36.0, 1200)], None, None)
+
+
+def test_a_new_measurement_keeps_the_one_it_replaces() -> None:
+    row = _result(100_000, 42.0, 1200)
+    row.update(cpu_ref=0.9, cpu_ref_after=0.8, cpu_ref_cores=2, commit="abc")
+    assert bench._run_record(row, "build") == [
+        {"step": "build", "seconds": 42.0, "cpu_ref": [0.9, 0.8], "cores": 2, "commit": "abc"}
+    ]
+    assert bench._run_record({}, "build") == [] and bench._run_record(row, "publish") == []
+
+
 def test_cpu_reference_times_the_fixed_loop() -> None:
     small, large = bench.cpu_reference(100_000, 1), bench.cpu_reference(2_000_000, 1)
     assert 0 < small < large

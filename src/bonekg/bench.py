@@ -540,12 +540,15 @@ def run(
         before = next((r for r in results if r["claims"] == n), {})
         row: dict[str, Any] = {
             "claims": n,
+            "commit": _commit(),
             "cpu_ref": ref,
             "cpu_ref_after": ref_after,
             "cpu_ref_cores": os.cpu_count(),
             "build": b.__dict__,
             "queries": before.get("queries"),
             "publish": before.get("publish"),
+            # every earlier run stays on record: the host's speed varies between runs
+            "earlier": [*before.get("earlier", []), *_run_record(before, "build")],
         }
         if "baseline" in before:
             row["baseline"] = before["baseline"]
@@ -553,6 +556,7 @@ def run(
             log(f"bench: {n} claims: stored queries")
             row["queries"] = measure_queries(d).__dict__
         if "publish" in steps:
+            row["earlier"] += _run_record(before, "publish")
             log(f"bench: {n} claims: publishing")
             before_ref = cpu_reference()
             p = measure_publish(d)
@@ -573,6 +577,51 @@ def run(
         (work / "everyday.json").write_text(json.dumps(everyday, indent=2) + "\n")
     _write_report(work, out, results)
     return results
+
+
+def _commit() -> str | None:
+    """The git commit of the code measured (``+`` when the work tree has changes), if known."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]  # src/bonekg/bench.py in a checkout
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
+
+
+def _run_record(row: dict[str, Any], step: str) -> list[dict[str, Any]]:
+    """A measurement of ``step`` that a new one replaces, kept as an earlier run."""
+    found = row.get(step)
+    if not found:
+        return []
+    if step == "build":
+        refs, cores = [row.get("cpu_ref"), row.get("cpu_ref_after")], row.get("cpu_ref_cores")
+    else:
+        refs, cores = found.get("cpu_ref") or [None, None], found.get("cpu_ref_cores")
+    return [
+        {
+            "step": step,
+            "seconds": found["seconds"],
+            "cpu_ref": refs,
+            "cores": cores,
+            "commit": row.get("commit"),
+        }
+    ]
 
 
 def _refs(before: float | None, after: float | None, cores: int | None = None) -> str:
@@ -642,6 +691,28 @@ def _exponent(results: list[dict[str, Any]]) -> float | None:
     mx = sum(x for x, _ in pts) / len(pts)
     my = sum(y for _, y in pts) / len(pts)
     return sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+
+
+def _earlier_lines(results: list[dict[str, Any]]) -> list[str]:
+    """Every earlier build and publication of each size, which a later run replaced in the
+    tables (the host's speed varies from run to run: the CPU ref says how fast it was)."""
+    out = []
+    for r in results:
+        for e in r.get("earlier") or []:
+            refs = e.get("cpu_ref") or [None, None]
+            commit = e.get("commit") or "commit not recorded"
+            out.append(
+                f"- {r['claims']:,} claims, {e['step']}: {e['seconds']:.1f} s "
+                f"(CPU ref {_refs(refs[0], refs[1], e.get('cores'))}; {commit})"
+            )
+    if not out:
+        return []
+    head = [
+        "Earlier runs replaced in these tables by a later one (all kept in",
+        "`bench/out/results.json`):",
+        "",
+    ]
+    return [*head, *out, ""]
 
 
 def _cpu_cell(cpu: dict[str, float]) -> str:
@@ -733,6 +804,7 @@ def report(
         lines.append(f"| {note} ||||||||||")
     fitted = "n/a" if k is None else f"{k:.2f}"
     lines += ["", f"Fitted exponent of build time vs claims (≥ 10k): {fitted} (target ≤ 1.1).", ""]
+    lines += _earlier_lines(results)
     lines += [
         "## Stored queries on the embedded store (slowest query, seconds)",
         "",
