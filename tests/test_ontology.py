@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS
 
@@ -98,3 +99,21 @@ def test_compress_agrees_with_the_curies_converter_on_every_iri_of_the_curated_g
     for iri in iris:
         expected = conv.compress(iri, strict=False) or iri
         assert prefixes.compress(iri) == expected, iri
+
+
+def test_expand_agrees_with_the_curies_converter_on_every_curie_of_the_curated_graph(
+    real_build: BuildResult,
+) -> None:
+    nt = (real_build.out_dir / "bonekg.nt").read_text(encoding="utf-8")
+    iris = set(re.findall(r"<([^>\s]+)>", nt))
+    curies_ = {c for c in map(prefixes.compress, iris) if c not in iris}
+    curies_ |= {f"{p}:" for p in prefixes.prefix_map()}  # a namespace alone
+    curies_ |= {f"{s}:5" for s in prefixes.SYNONYMS}  # HGNC:5 -> hgnc:5
+    conv = prefixes.converter()
+    assert len(curies_) > 1000
+    for curie in curies_:
+        assert prefixes.expand(curie) == conv.expand(curie, strict=True), curie
+    assert conv.expand("nosuchprefix:1", strict=False) is None
+    for unknown in ("nosuchprefix:1", "no-colon", ""):
+        with pytest.raises(KeyError):
+            prefixes.expand(unknown)

@@ -65,12 +65,23 @@ def converter() -> curies.Converter:
 def expand(curie: str) -> str:
     """Expand a CURIE of the prefix map; raise ``KeyError`` for an unknown prefix.
 
-    Cached: the set of distinct external CURIEs is small even for a million claims.
+    Same answer as the ``curies`` converter (prefix synonyms included), by one dictionary
+    lookup: the converter rebuilds its prefix map on every call (~50 microseconds), and a
+    build expands each of tens of thousands of distinct CURIEs once per worker process.
     """
-    iri = converter().expand(curie, strict=False)
-    if iri is None:
+    prefix, sep, local = curie.partition(":")
+    uri_prefix = _expansions().get(prefix) if sep else None
+    if uri_prefix is None:
         raise KeyError(curie)
-    return str(iri)
+    return uri_prefix + local
+
+
+@cache
+def _expansions() -> dict[str, str]:
+    """Prefix (or synonym) -> URI prefix."""
+    out = dict(prefix_map())
+    out.update({s: out[canonical] for s, canonical in SYNONYMS.items() if canonical in out})
+    return out
 
 
 @cache
