@@ -738,7 +738,8 @@ def report(
         "protein-coding genes, 500 GO processes and 48 cell types, with Chinese quotes of",
         "realistic length). Each step runs in a child process;",
         "time is wall-clock, memory the peak of the summed RSS of the child and all its",
-        "processes (workers, sort), sampled every 50 ms. Builds run with `--reason off`",
+        f"processes (workers, sort), sampled every {RSS_SAMPLE_SECONDS * 1000:.0f} ms. "
+        "Builds run with `--reason off`",
         "(HermiT is only run on the curated graph).",
         "",
         f"Machine: {machine()}.",
