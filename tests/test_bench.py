@@ -5,6 +5,7 @@ Timings are never asserted here; they are read off docs/performance.md.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -82,8 +83,10 @@ def test_report_marks_each_target_met_missed_or_not_measured() -> None:
     assert "| 100k claims: full build ≤ 30 s | 45.0 s | **missed** |" in targets
     assert "| every stored query ≤ 1 s at 1M |  | not measured |" in targets
     timed = {"a": [0.2, 3], "b": [1.0, 0], "c": [7.5, 10], "d": [60.0, -1]}
-    results[-1]["queries"] = {"detail": {"queries": timed}}
+    results[-1]["queries"] = {"max_rss_mb": 3841.2, "detail": {"queries": timed}}
     text = bench.report(results, None, everyday)  # type: ignore[arg-type]
+    queries = text[text.index("## Stored queries") : text.index("## Publishing")]
+    assert "| 1,000,000 | d | > 60 (stopped) | 3841 | a 0.20 (3), " in queries
     row = "| every stored query ≤ 1 s at 1M | slowest > 60 s (stopped); 2 of 4 ≤ 1 s | **missed** |"
     assert row in text
     assert "| `bonekg --help` ≤ 0.3 s | 0.21 s | met |" in targets
@@ -96,19 +99,24 @@ def test_report_gives_the_cpu_reference_around_each_build_and_publish() -> None:
     measured["cpu_ref"] = 1.27
     measured["cpu_ref_after"] = 0.61
     measured["cpu_ref_cores"] = 2
-    measured["publish"] = {"seconds": 3.5, "cpu_ref": [0.6, 1.3], "cpu_ref_cores": 2}
+    measured["publish"] = {
+        "seconds": 3.5,
+        "max_rss_mb": 58.9,
+        "cpu_ref": [0.6, 1.3],
+        "cpu_ref_cores": 2,
+    }
     older = _result(100_000, 45.0, 1200)
     older["cpu_ref"] = 0.7  # measured before the reference was also taken after the build
-    older["publish"] = {"seconds": 30.0}  # from before the reference existed
+    older["publish"] = {"seconds": 30.0, "max_rss_mb": 61.0}  # from before the reference
     text = bench.report([measured, older, _result(1_000_000, 400.0, 3000)], None, None)
     builds = text[: text.index("## Stored queries")].splitlines()
     row = {n: next(x for x in builds if x.startswith(f"| {n} |")) for n in ("10,000", "100,000")}
     assert row["10,000"].endswith("| 1.27 / 0.61 |")
     assert row["100,000"].endswith("| 0.70 (one core) |")  # the loop ran once, on one core
     publish = text[text.index("## Publishing") : text.index("## Targets")].splitlines()
-    assert "| 10,000 | 3.5 | 0.60 / 1.30 |" in publish
-    assert "| 100,000 | 30.0 | – |" in publish
-    assert "| 1,000,000 | (not measured) | |" in publish
+    assert "| 10,000 | 3.5 | 59 | 0.60 / 1.30 |" in publish
+    assert "| 100,000 | 30.0 | 61 | – |" in publish
+    assert "| 1,000,000 | (not measured) | | |" in publish
 
 
 def test_report_keeps_every_earlier_run_a_later_one_replaced() -> None:
@@ -163,3 +171,28 @@ def test_a_child_run_gives_its_output_and_peak_memory_and_is_stopped_at_its_time
     assert peak >= 190 and wall >= 0.4
     with pytest.raises(subprocess.TimeoutExpired):
         _run_child([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
+
+
+def test_bench_report_regenerates_the_page_from_stored_results_and_refuses_none(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "performance.md"
+
+    def report() -> subprocess.CompletedProcess[str]:
+        args = ["bench", "report", "--work", str(tmp_path), "--out", str(out)]
+        return subprocess.run(
+            [sys.executable, "-m", "bonekg.cli", *args], capture_output=True, text=True
+        )
+
+    missing = report()
+    assert missing.returncode == 2 and "results.json" in missing.stderr and not out.exists()
+    assert "Traceback" not in missing.stderr
+    (tmp_path / "results.json").write_text("{not json", encoding="utf-8")
+    broken = report()
+    assert broken.returncode == 2 and "not valid JSON" in broken.stderr and not out.exists()
+    results = [_result(10_000, 5.0, 400), _result(100_000, 45.0, 1200)]
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    ok = report()
+    assert ok.returncode == 0, ok.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| 100k claims: full build ≤ 30 s | 45.0 s | **missed** |" in text

@@ -634,6 +634,20 @@ def _refs(before: float | None, after: float | None, cores: int | None = None) -
     return " / ".join(shown) + ("" if cores else " (one core)")
 
 
+def write_report(work: Path, out: Path) -> None:
+    """Regenerate the report from ``work/results.json`` without measuring anything."""
+    from .errors import UsageError
+
+    saved = work / "results.json"
+    if not saved.is_file():
+        raise UsageError(f"no measurements in {saved}: run `bonekg bench run` first")
+    try:
+        results = json.loads(saved.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UsageError(f"{saved} is not valid JSON: {exc}") from exc
+    _write_report(work, out, results)
+
+
 def _write_report(work: Path, out: Path, results: list[dict[str, Any]]) -> None:
     notes_file = work / "notes.json"
     notes = json.loads(notes_file.read_text()) if notes_file.is_file() else []
@@ -830,12 +844,14 @@ def report(
         "  genes-regulated-by-several-mirnas, which returns a row for nearly every claim once",
         "  most genes have two miRNAs.",
         "",
-        "| claims | slowest query | s | all queries (s) |",
-        "|---:|---|---:|---|",
+        "Peak RSS: the largest of the query processes (store cache and result rows).",
+        "",
+        "| claims | slowest query | s | peak RSS MB | all queries (s) |",
+        "|---:|---|---:|---:|---|",
     ]
     for r in results:
         if not r.get("queries"):
-            lines.append(f"| {r['claims']:,} | (not measured) | | |")
+            lines.append(f"| {r['claims']:,} | (not measured) | | | |")
             continue
         qs = r["queries"]["detail"]["queries"]
         slow = max(qs, key=lambda name: qs[name][0])
@@ -847,22 +863,26 @@ def report(
             return "" if v[1] == -1 else f" ({int(v[1]):,})"
 
         allq = ", ".join(f"{name} {secs(v)}{rows(v)}" for name, v in sorted(qs.items()))
-        lines.append(f"| {r['claims']:,} | {slow} | {secs(qs[slow])} | {allq} |")
+        rss = r["queries"]["max_rss_mb"]
+        lines.append(f"| {r['claims']:,} | {slow} | {secs(qs[slow])} | {rss:.0f} | {allq} |")
     lines += [
         "",
         "## Publishing to a local Oxigraph server",
         "",
-        "| claims | seconds (load, count check) | CPU ref s (before / after) |",
-        "|---:|---:|---:|",
+        "Peak RSS: the `bonekg publish` process, which streams the release file without",
+        "parsing it (the server's own memory is Oxigraph's).",
+        "",
+        "| claims | seconds (load, count check) | peak RSS MB | CPU ref s (before / after) |",
+        "|---:|---:|---:|---:|",
     ]
     for r in results:
         p = r.get("publish")
         pref = (p.get("cpu_ref") or [None, None]) if p else [None, None]
         refs = _refs(pref[0], pref[1], p.get("cpu_ref_cores")) if p else ""
         lines.append(
-            f"| {r['claims']:,} | {p['seconds']:.1f} | {refs} |"
+            f"| {r['claims']:,} | {p['seconds']:.1f} | {p['max_rss_mb']:.0f} | {refs} |"
             if p
-            else f"| {r['claims']:,} | (not measured) | |"
+            else f"| {r['claims']:,} | (not measured) | | |"
         )
     base = [r for r in results if "baseline" in r]
     lines += _targets(results, everyday)

@@ -442,6 +442,28 @@ def bench_run(
     click.echo(f"wrote {out_file}")
 
 
+@bench.command("report")
+@click.option(
+    "--work",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("bench/out"),
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/performance.md"),
+    show_default=True,
+)
+def bench_report(work: Path, out_file: Path) -> None:
+    """Regenerate docs/performance.md from the stored measurements (WORK/results.json)."""
+    from .bench import write_report
+
+    write_report(work, out_file)
+    click.echo(f"wrote {out_file}")
+
+
 @cli.command("publish")
 @build_option
 @click.option(
