@@ -17,6 +17,8 @@ from bonekg import bench
 from bonekg.build import build
 from bonekg.reason import ReasonMode
 
+from .conftest import REPO
+
 
 def test_generated_curation_builds_in_parallel_and_conforms(
     refdata_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -196,3 +198,7 @@ def test_bench_report_regenerates_the_page_from_stored_results_and_refuses_none(
     assert ok.returncode == 0, ok.stderr
     text = out.read_text(encoding="utf-8")
     assert "| 100k claims: full build ≤ 30 s | 45.0 s | **missed** |" in text
+    # the maintainers' analysis (bench/analysis.md) follows the Targets table
+    analysis = (REPO / "bench" / "analysis.md").read_text(encoding="utf-8").strip()
+    assert analysis.splitlines()[0] in text
+    assert text.index("## Targets") < text.index(analysis.splitlines()[0])

@@ -653,7 +653,11 @@ def _write_report(work: Path, out: Path, results: list[dict[str, Any]]) -> None:
     notes = json.loads(notes_file.read_text()) if notes_file.is_file() else []
     every_file = work / "everyday.json"
     everyday = json.loads(every_file.read_text()) if every_file.is_file() else None
-    out.write_text(report(results, notes, everyday), encoding="utf-8")
+    from . import paths
+
+    analysis_file = paths.data_root() / "bench" / "analysis.md"
+    analysis = analysis_file.read_text(encoding="utf-8") if analysis_file.is_file() else None
+    out.write_text(report(results, notes, everyday, analysis), encoding="utf-8")
 
 
 def _bonekg() -> list[str]:
@@ -741,9 +745,11 @@ def report(
     results: list[dict[str, Any]],
     notes: list[str] | None = None,
     everyday: dict[str, float] | None = None,
+    analysis: str | None = None,
 ) -> str:
     """The Markdown report; ``notes`` record runs that did not complete (from notes.json),
-    ``everyday`` the median seconds of the everyday commands on the curated graph."""
+    ``everyday`` the median seconds of the everyday commands on the curated graph,
+    ``analysis`` the maintainers' Markdown on the missed targets (after the Targets table)."""
     lines = [
         "# Performance",
         "",
@@ -886,6 +892,8 @@ def report(
         )
     base = [r for r in results if "baseline" in r]
     lines += _targets(results, everyday)
+    if analysis:
+        lines += ["", *analysis.strip().splitlines()]
     if everyday:
         lines += [
             "",
