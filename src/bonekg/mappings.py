@@ -23,11 +23,11 @@ The file is deterministic (sorted rows, no ``mapping_date``): builds are byte-id
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from . import prefixes
+from .serialize import nt_unescape
 
 __all__ = ["COLUMNS", "write_sssom"]
 
@@ -58,41 +58,66 @@ def write_sssom(graph_nt: Path, out: Path, version: str) -> int:
     exact = prefixes.expand("skos:exactMatch")
     ortholog = prefixes.expand("bkg:ortholog")
     comment_iri = prefixes.expand("rdfs:comment")
-    labels: dict[str, list[tuple[int, str]]] = {}
+    found: dict[str, tuple[int, str]] = {}  # IRI -> its best (rank, label)
     edges: list[tuple[str, str, str]] = []
     family: set[str] = set()
-    # Only the lines of these predicates are parsed (most of the graph is claims and imports).
-    wanted = {f"<{iri}>".encode() for iri in (label_iri, forms, exact, ortholog, comment_iri)}
+    # Only the lines of these predicates are parsed (most of the graph is claims and imports):
+    # a regular expression picks them out of each block of lines.
+    wanted = b"|".join(
+        re.escape(f"<{iri}>".encode()) for iri in (label_iri, forms, exact, ortholog, comment_iri)
+    )
+    line_of = re.compile(rb"^[^ \n]+ (?:" + wanted + rb") [^\n]*\n", re.MULTILINE)
     kept: list[bytes] = []
     with graph_nt.open("rb") as fh:
-        for line in fh:
-            s_end = line.find(b" ")
-            if line[s_end + 1 : line.find(b" ", s_end + 1)] in wanted:
-                kept.append(line)
-    if kept:
-        for t in ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES):
-            s, p, o = t.subject, t.predicate.value, t.object
-            if not isinstance(s, ox.NamedNode):
-                continue
-            if p == label_iri and isinstance(o, ox.Literal):
-                rank = 0 if o.language in (None, "en") else 1
-                labels.setdefault(s.value, []).append((rank, o.value))
-            elif p in (forms, exact, ortholog) and isinstance(o, ox.NamedNode):
-                edges.append((s.value, p, o.value))
-            elif (
-                p == comment_iri
-                and isinstance(o, ox.Literal)
-                and o.value.startswith("Family expansion")
-            ):
-                family.add(s.value)
+        rest = b""
+        while block := fh.read(1 << 24):
+            data = rest + block
+            end = data.rfind(b"\n") + 1
+            kept += line_of.findall(data, 0, end)
+            rest = data[end:]
+        kept += line_of.findall(rest + b"\n") if rest else []
+    # The build's own N-Triples (one triple per line, IRIs checked as they were written): the
+    # terms are cut out of the text; only literals need decoding.
+    label_p, forms_p, exact_p, ortholog_p, comment_p = (
+        f"<{i}>" for i in (label_iri, forms, exact, ortholog, comment_iri)
+    )
+    for line in b"".join(kept).decode("utf-8").split("\n"):
+        if not line.startswith("<"):
+            continue  # the empty string after the last line (no blank node subjects here)
+        s_end = line.index(" ")
+        p_end = line.index(" ", s_end + 1)
+        subject, p, o = line[1 : s_end - 1], line[s_end + 1 : p_end], line[p_end + 1 : -2]
+        if o.startswith("<"):
+            if p in (forms_p, exact_p, ortholog_p):
+                edges.append((subject, p[1:-1], o[1:-1]))
+            continue
+        quote = o.rfind('"')
+        if quote <= 0:
+            continue  # a blank node object
+        if p == label_p:
+            tag = o[quote + 2 :] if o.startswith("@", quote + 1) else None
+            candidate = (0 if tag in (None, "en") else 1, nt_unescape(o[1:quote]))
+            best = found.get(subject)
+            if best is None or candidate < best:
+                found[subject] = candidate
+        elif p == comment_p and o.startswith('"Family expansion'):
+            family.add(subject)
+    labels = {iri: text for iri, (_, text) in found.items()}
 
     def label(iri: str) -> str:
-        found = labels.get(iri)
-        return sorted(found)[0][1] if found else ""
+        return labels.get(iri, "")
+
+    curies: dict[str, str] = {}
+
+    def compress(iri: str) -> str:
+        c = curies.get(iri)
+        if c is None:
+            c = curies[iri] = prefixes.compress(iri)
+        return c
 
     rows: set[_Row] = set()
     for s, p, o in edges:
-        sc, oc = prefixes.compress(s), prefixes.compress(o)
+        sc, oc = compress(s), compress(o)
         sp, op = sc.partition(":")[0], oc.partition(":")[0]
         if p == forms and sp == "mirna" and op in ("mirbase", "mirbase.mature"):
             kind = "precursor" if op == "mirbase" else "mature"
@@ -139,15 +164,22 @@ def write_sssom(graph_nt: Path, out: Path, version: str) -> int:
     ]
     lines = [f"#{h}" for h in header]
     lines.append("\t".join(COLUMNS))
-    lines.extend("\t".join(_cell(v) for v in row) for row in ordered)
+    # Only labels can hold tabs, newlines or runs of spaces (CURIEs and the notes cannot).
+    lines.extend(
+        "\t".join((r[0], _cell(r[1]), r[2], r[3], _cell(r[4]), r[5], r[6])) for r in ordered
+    )
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(out)
     return len(ordered)
 
 
+_IRREGULAR_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+
+
 def _cell(value: str) -> str:
-    return " ".join(value.split())
+    """The value with each run of white space as one space and none at either end."""
+    return " ".join(value.split()) if _IRREGULAR_SPACE.search(value) else value
 
 
 def _yaml_str(value: str) -> str:

@@ -100,18 +100,26 @@ def namespace_index() -> tuple[dict[str, str], tuple[int, ...]]:
     return by_ns, tuple(sorted({len(ns) for ns in by_ns}, reverse=True))
 
 
+@cache
+def _namespace_ends() -> re.Pattern[str]:
+    """The characters some namespace of the map ends with ('/', '#', '_', ...)."""
+    by_ns, _ = namespace_index()
+    return re.compile(f"[{re.escape(''.join(sorted({ns[-1] for ns in by_ns if ns})))}]")
+
+
 def compress(iri: str) -> str:
     """Compress an IRI to a CURIE of the prefix map (longest namespace), or return it unchanged.
 
-    Same answer as the ``curies`` converter, by one dictionary lookup per namespace length
-    (a few microseconds; the SSSOM export compresses hundreds of thousands of IRIs).
+    Same answer as the ``curies`` converter: a namespace the IRI starts with ends where the IRI
+    has one of the characters namespaces end with, so only those few cuts are looked up,
+    longest first (about a microsecond; the SSSOM export compresses ~100,000 IRIs).
     """
-    by_ns, lengths = namespace_index()
-    for k in lengths:
-        if k <= len(iri):
-            prefix = by_ns.get(iri[:k])
-            if prefix is not None:
-                return f"{prefix}:{iri[k:]}"
+    by_ns, _ = namespace_index()
+    cuts = [m.end() for m in _namespace_ends().finditer(iri)]
+    for k in reversed(cuts):
+        prefix = by_ns.get(iri[:k])
+        if prefix is not None:
+            return f"{prefix}:{iri[k:]}"
     return iri
 
 

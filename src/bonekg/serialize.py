@@ -384,7 +384,8 @@ _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'":
 _UCHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 
 
-def _nt_unescape(text: str) -> str:
+def nt_unescape(text: str) -> str:
+    """The text of an N-Triples string literal (between its quotes), with escapes decoded."""
     if "\\" not in text:
         return text
     return _UCHAR.sub(
@@ -443,7 +444,7 @@ class _Compactor:
         if o[0] == "<":
             return {"@id": self.iri(o[1:-1])}
         end = o.rindex('"')
-        text = _nt_unescape(o[1:end])
+        text = nt_unescape(o[1:end])
         rest = o[end + 1 :]
         if rest.startswith("@"):
             return {"@value": text, "@language": rest[1:]}
@@ -495,7 +496,7 @@ def _jsonld_part(nt: Path, start: int, end: int, stem: Path) -> Part:
                 return '"@type"', iri
             return string(comp.iri(p)), '{"@id": ' + iri + "}"
         end_quote = o.rindex('"')
-        text = string(_nt_unescape(o[1:end_quote]))
+        text = string(nt_unescape(o[1:end_quote]))
         rest_o = o[end_quote + 1 :]
         if rest_o.startswith("@"):
             value = '{"@language": ' + string(rest_o[1:]) + ', "@value": ' + text + "}"
