@@ -24,6 +24,13 @@ def need(condition: bool, how_to_install: str) -> None:
     pytest.skip(how_to_install)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds in the tests (and the CLIs they start) cache under a temporary directory, not
+    in the user's ~/.cache."""
+    os.environ["BONEKG_CACHE_DIR"] = str(tmp_path_factory.mktemp("bonekg-cache"))
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

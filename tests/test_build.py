@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -347,8 +348,84 @@ def test_ontology_labels_equal_those_of_every_parsed_label_triple() -> None:
     assert onto.all_labels == found
     assert set(onto.labels) == set(found)
     assert all(onto.labels[iri] in found[iri] for iri in found)
-    n = sum(1 for f in ontology_files() for _ in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE))
-    assert onto.nt.count("\n") == n
+    parsed = {
+        t for f in ontology_files() for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+    }
+    assert onto.nt.count("\n") == len(parsed)
+
+
+def test_ontology_nt_is_sorted_by_code_point_without_duplicates() -> None:
+    """The build merges it with sort(1)'s output (LC_ALL=C byte order) without sorting it."""
+    lines = load_ontology().nt.split("\n")
+    assert lines[-1] == "" and "" not in lines[:-1]
+    body = lines[:-1]
+    assert body == sorted(set(body), key=lambda line: line.encode("utf-8"))
+
+
+def _module(folder: Path, label: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "m.ttl").write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<http://example.org/a> rdfs:label "{label}"@en .\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_second_ontology_load_is_read_from_the_cache_and_equals_a_fresh_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bonekg.build as build_module
+
+    monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
+    imports = _module(tmp_path / "imports", "alpha")
+    first = load_ontology(imports)
+    assert len(list((tmp_path / "cache" / "ontology").glob("*.pickle"))) == 1
+
+    def no_parse(files: list[Path]) -> None:
+        raise AssertionError("parsed although the cache holds these files")
+
+    monkeypatch.setattr(build_module, "_parse_ontology", no_parse)
+    cached = load_ontology(imports)
+    monkeypatch.undo()
+    monkeypatch.setenv("BONEKG_CACHE_DIR", "")  # off: parse
+    fresh = load_ontology(imports)
+    assert cached == first == fresh
+    assert cached.labels["http://example.org/a"] == "alpha"
+
+
+def test_changed_import_module_is_parsed_again_not_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
+    imports = _module(tmp_path / "imports", "alpha")
+    assert load_ontology(imports).labels["http://example.org/a"] == "alpha"
+    _module(imports, "beta")
+    assert load_ontology(imports).labels["http://example.org/a"] == "beta"
+    assert len(list((tmp_path / "cache" / "ontology").glob("*.pickle"))) == 2
+
+
+def test_unreadable_cache_entry_is_parsed_again_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
+    imports = _module(tmp_path / "imports", "alpha")
+    load_ontology(imports)
+    (entry,) = (tmp_path / "cache" / "ontology").glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert load_ontology(imports).labels["http://example.org/a"] == "alpha"
+    with entry.open("rb") as fh:
+        assert pickle.load(fh).labels["http://example.org/a"] == "alpha"
+
+
+def test_unwritable_cache_does_not_fail_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory would be", encoding="utf-8")
+    monkeypatch.setenv("BONEKG_CACHE_DIR", str(blocker))
+    imports = _module(tmp_path / "imports", "alpha")
+    assert load_ontology(imports).labels["http://example.org/a"] == "alpha"
 
 
 @pytest.mark.parametrize(

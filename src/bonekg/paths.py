@@ -1,7 +1,9 @@
 """Find the data files (ontology, shapes, queries, curation) from a checkout or a wheel.
 
 In a checkout the data lives at the repository root next to ``src/``; in an installed wheel
-it is packaged under ``bonekg/_data``. ``BONEKG_HOME`` overrides both.
+it is packaged under ``bonekg/_data``. ``BONEKG_HOME`` overrides both. Files derived from them
+(the parsed ontology) are cached under ``BONEKG_CACHE_DIR`` (default
+``$XDG_CACHE_HOME/bonekg``, i.e. ``~/.cache/bonekg``; set it empty to turn the cache off).
 """
 
 from __future__ import annotations
@@ -66,3 +68,12 @@ def default_curation_dir() -> Path:
     if local.is_dir() and any(local.glob("*.yaml")):
         return local
     return curation_dir()
+
+
+def cache_dir() -> Path | None:
+    """Where derived files are cached, or None when ``BONEKG_CACHE_DIR`` is set empty."""
+    env = os.environ.get("BONEKG_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bonekg"
