@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,45 @@ def test_the_generator_refuses_to_write_a_value_that_is_not_an_iri() -> None:
     for bad in ("https://a b", 'https://x"y', "https://x>y", "https://x\\y", "no-scheme"):
         with pytest.raises(IriError, match="not an absolute IRI"):
             NamedNode(bad)
+
+
+def test_the_generator_refuses_an_iri_oxigraph_would_refuse() -> None:
+    """The release files are parsed leniently, so the generator makes Oxigraph's IRI check."""
+    from bonekg.rdf import IriError, NamedNode
+
+    for bad in ("https://doi.org/10.1000/abc%zz", "1http://x/y", "https://x/y#a#b"):
+        with pytest.raises(IriError, match="not a valid IRI"):
+            NamedNode(bad)
+
+
+@pytest.mark.parametrize("tag", ["en-abcdefghij", "x", "zh--Hans"])
+def test_the_generator_refuses_a_language_tag_that_is_not_bcp47(tag: str) -> None:
+    from bonekg.rdf import IriError, nt_literal
+
+    assert nt_literal("骨", "zh-Hans") == '"骨"@zh-Hans'
+    with pytest.raises(IriError, match="not a valid language tag"):
+        nt_literal("text", tag)
+
+
+def test_a_doi_that_is_no_valid_iri_fails_the_build_with_exit_2(tmp_path: Path) -> None:
+    """The curated DOI passes the loader's pattern but is no IRI (bad percent-encoding)."""
+    import subprocess
+    import sys
+
+    cur = tmp_path / "cur"
+    cur.mkdir()
+    text = (MINI / "mini.yaml").read_text(encoding="utf-8")
+    doi = re.search(r"^\s*doi:\s*(\S+)", text, re.M)
+    assert doi is not None
+    (cur / "mini.yaml").write_text(
+        text.replace(doi.group(1), doi.group(1) + "%zz", 1), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bonekg.cli", "build", "--curation", str(cur),
+         "--out", str(tmp_path / "out"), "--reason", "off"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "%zz" in proc.stderr and "not a valid IRI" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()

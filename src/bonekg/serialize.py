@@ -233,7 +233,9 @@ def _turtle_and_rdfxml_part(
     piece is parsed once and written in both formats. The pieces hold whole subjects, so ``;``
     and ``,`` abbreviate as in one document; each piece's Turtle prefixes and its RDF/XML
     header and footer are cut off (written once, by the assembly). Memory is bounded by the
-    piece size.
+    piece size. The text is the build's own N-Triples, parsed without Oxigraph's IRI and
+    language tag checks: :func:`bonekg.rdf.NamedNode` made the same checks once per distinct
+    term when it was written.
     """
     pm = all_prefixes()
     xml_pm = _xml_prefixes(pm)
@@ -242,7 +244,7 @@ def _turtle_and_rdfxml_part(
     ttl, owl = stem.with_suffix(".ttl"), stem.with_suffix(".owl")
     with ttl.open("wb") as t_out, owl.open("wb") as x_out:
         for text in subject_pieces(nt, piece, start, end):
-            triples = list(ox_parse(text, format=RdfFormat.N_TRIPLES))
+            triples = list(ox_parse(text, format=RdfFormat.N_TRIPLES, lenient=True))
             t_doc = ox_serialize(triples, format=RdfFormat.TURTLE, prefixes=pm) or b""
             x_doc = ox_serialize(triples, format=RdfFormat.RDF_XML, prefixes=xml_pm) or b""
             if ttl_head is None:
@@ -507,7 +509,7 @@ def _jsonld_part(nt: Path, start: int, end: int, stem: Path) -> Part:
         return string(comp.iri(p)), value
 
     def node(subject: str, values: dict[str, list[str]]) -> str:
-        body = "".join(f", {k}: [{', '.join(values[k])}]" for k in sorted(values))
+        body = "".join([f", {k}: [{', '.join(values[k])}]" for k in sorted(values)])
         return '{"@id": ' + string(comp.iri(subject[1:-1])) + body + "}"
 
     out_path = stem.with_suffix(".jsonld")
@@ -521,25 +523,24 @@ def _jsonld_part(nt: Path, start: int, end: int, stem: Path) -> Part:
             if not lines[-1]:
                 lines.pop()
             for line in lines:
-                s_end = line.index(" ")
-                s = line[:s_end]
+                s, _, rest = line.partition(" ")
                 if s != subject:
                     if subject is not None:
                         out.write(sep + node(subject, values))
                         sep = _NODE_SEP
                     subject, values = s, {}
-                rest = line[s_end + 1 :]
                 kv = pairs.get(rest)
                 if kv is None:
                     kv = pair(rest)
                     if len(pairs) >= 1 << 18:
                         pairs.clear()  # the pairs that repeat come back at once
                     pairs[rest] = kv
-                found = values.get(kv[0])
+                key, value = kv
+                found = values.get(key)
                 if found is None:
-                    values[kv[0]] = [kv[1]]
+                    values[key] = [value]
                 else:
-                    found.append(kv[1])
+                    found.append(value)
         if subject is not None:
             out.write(sep + node(subject, values))
             found_any = True

@@ -472,8 +472,8 @@ def validate_chunk(
     about an entity could see claims that only one chunk holds). ``threads``: queries at once
     (the build gives 1 to each of its worker processes).
 
-    The files are the build's own N-Triples (IRIs checked as they were written), loaded
-    without Oxigraph's IRI validation; the release writers parse them strictly.
+    The files are the build's own N-Triples, loaded without Oxigraph's IRI validation: the
+    generator checked each distinct IRI and language tag as strictly when it wrote it.
     """
     from pyoxigraph import RdfFormat, Store
 
