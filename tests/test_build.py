@@ -380,7 +380,7 @@ def test_second_ontology_load_is_read_from_the_cache_and_equals_a_fresh_parse(
     monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
     imports = _module(tmp_path / "imports", "alpha")
     first = load_ontology(imports)
-    assert len(list((tmp_path / "cache" / "ontology").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "ontology").iterdir())) == 1
 
     def no_parse(files: list[Path]) -> None:
         raise AssertionError("parsed although the cache holds these files")
@@ -402,20 +402,41 @@ def test_changed_import_module_is_parsed_again_not_read_from_the_cache(
     assert load_ontology(imports).labels["http://example.org/a"] == "alpha"
     _module(imports, "beta")
     assert load_ontology(imports).labels["http://example.org/a"] == "beta"
-    assert len(list((tmp_path / "cache" / "ontology").glob("*.pickle"))) == 2
+    assert len(list((tmp_path / "cache" / "ontology").iterdir())) == 2
 
 
-def test_unreadable_cache_entry_is_parsed_again_and_replaced(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("damaged", ["ontology.nt", "labels.pickle", "sha256.json"])
+def test_damaged_cache_entry_is_parsed_again_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: str
 ) -> None:
+    from bonekg.build import cached_ontology, ontology_files
+
     monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
     imports = _module(tmp_path / "imports", "alpha")
     load_ontology(imports)
-    (entry,) = (tmp_path / "cache" / "ontology").glob("*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = (tmp_path / "cache" / "ontology").iterdir()
+    (entry / damaged).write_bytes(b"damaged")
+    assert cached_ontology(ontology_files(imports)) is None
     assert load_ontology(imports).labels["http://example.org/a"] == "alpha"
-    with entry.open("rb") as fh:
-        assert pickle.load(fh).labels["http://example.org/a"] == "alpha"
+    found = cached_ontology(ontology_files(imports))
+    assert found is not None
+    with found.labels.open("rb") as fh:
+        assert pickle.load(fh)[0]["http://example.org/a"] == "alpha"
+
+
+def test_parallel_build_with_a_warm_cache_equals_one_without_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers read the labels from the cache entry; the release is byte-identical."""
+    monkeypatch.setenv("BONEKG_CACHE_DIR", str(tmp_path / "cache"))
+    build(REPO / "curation", tmp_path / "cold", ReasonMode.OFF, workers=2, parallel_min_bytes=0)
+    assert any((tmp_path / "cache" / "ontology").iterdir())
+    build(REPO / "curation", tmp_path / "warm", ReasonMode.OFF, workers=2, parallel_min_bytes=0)
+    monkeypatch.setenv("BONEKG_CACHE_DIR", "")
+    build(REPO / "curation", tmp_path / "off", ReasonMode.OFF, workers=2, parallel_min_bytes=0)
+    for name in ("bonekg.nt", "bonekg.ttl", "bonekg.jsonld", "mappings.sssom.tsv"):
+        cold, warm, off = ((tmp_path / d / name).read_bytes() for d in ("cold", "warm", "off"))
+        assert cold == warm == off, name
 
 
 def test_unwritable_cache_does_not_fail_the_load(

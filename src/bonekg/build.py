@@ -128,6 +128,11 @@ def _worker_labels() -> tuple[dict[str, str], dict[str, set[str]]]:
                 found = pickle.load(fh)
         except OSError as exc:  # the build failed to read the ontology and reports why
             raise InputError(f"no ontology labels: {exc}") from exc
+        except (EOFError, pickle.UnpicklingError, ValueError) as exc:  # a damaged cache entry
+            raise InputError(
+                f"cannot read the ontology labels {_WORKER_ONTOLOGY['file']}: {exc} "
+                "(delete the bonekg cache folder it is in and build again)"
+            ) from exc
         _WORKER_ONTOLOGY["labels"] = found
     labels, upstream = found
     return labels, upstream
@@ -202,19 +207,18 @@ class Graphs:
 def _parallel_front(
     files: list[Path],
     jobs: list[Future[_FileResult]],
-    onto: Ontology,
+    onto_nt: Path,
+    imports_dir: Path | None,
     folder: Path,
     cpu: dict[str, float] | None = None,
 ) -> tuple[Summary, Graphs]:
     """Load + RDF for each file (``jobs``, running in worker processes); cross-file checks.
 
-    While the workers run, this process writes the ontology's sorted N-Triples, so the
-    default graph is a merge of sorted files afterwards. On any problem the curation is
+    ``onto_nt`` is the ontology's sorted N-Triples, so the default graph is a merge of sorted
+    files. On any problem the curation is
     loaded again in this process, which reports every error with file:line (the fast path
     only says that something is wrong).
     """
-    onto_nt = folder / "ontology.nt"
-    onto_nt.write_text(onto.nt, encoding="utf-8")  # sorted already
     results = [job.result() for job in jobs]
     if cpu is not None:
         cpu["load+rdf jobs"] = round(sum(r.cpu for r in results), 3)
@@ -232,6 +236,7 @@ def _parallel_front(
         or any(m not in declared for r in results for m in r.minted_used)
     ):
         cur = load_files(files, fast=False)  # raises the located errors
+        onto = load_ontology(imports_dir)
         check_terms(cur, onto.labels, onto.all_labels)
         raise InputError("curation files disagree (no located error found)")  # pragma: no cover
     parts = [onto_nt] + [r.default_nt for r in results if r.default_nt is not None]
@@ -275,7 +280,17 @@ class Ontology:
 # A blank node as subject (line start) or object (last term; a literal ends in ", @tag or >).
 _BLANK = re.compile(r'^_:|\s_:[^\s"<>]+ \.$', re.MULTILINE)
 # Bumped whenever what load_ontology derives from the files changes.
-ONTOLOGY_CACHE_FORMAT = 1
+ONTOLOGY_CACHE_FORMAT = 2
+_CACHED = ("ontology.nt", "labels.pickle")
+
+
+@dataclass(frozen=True)
+class CachedOntology:
+    """A complete, intact cache entry: the sorted N-Triples, and the pickled ``(labels,
+    all_labels)`` the worker processes read directly."""
+
+    nt: Path
+    labels: Path
 
 
 def load_ontology(imports_dir: Path | None = None) -> Ontology:
@@ -284,33 +299,62 @@ def load_ontology(imports_dir: Path | None = None) -> Ontology:
     Parsing the import modules is a fixed cost of every build (about 2 s for the benchmark's
     ~20,000 genes), paid while the workers wait for the labels; the result is cached under
     :func:`bonekg.paths.cache_dir`, keyed by the files' names and bytes, this format and
-    Oxigraph's version, so any change to a module is a cache miss. An unreadable cache entry
-    is parsed again.
+    Oxigraph's version, so any change to a module is a cache miss. An entry whose files do
+    not match their recorded sha256 is parsed again and replaced.
     """
     files = ontology_files(imports_dir)
-    entry = _ontology_cache_entry(files)
-    if entry is not None and entry.is_file():
-        try:
-            with entry.open("rb") as fh:
-                found = pickle.load(fh)
-            if isinstance(found, Ontology):
-                return found
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-            pass
-    onto = _parse_ontology(files)
+    entry = cached_ontology(files)
     if entry is not None:
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
-            with tmp.open("wb") as fh:
-                pickle.dump(onto, fh, pickle.HIGHEST_PROTOCOL)
-            tmp.replace(entry)  # atomic: concurrent builds never read half an entry
-        except OSError:
-            pass  # a read-only or full cache only costs the next build the parse
+            with entry.labels.open("rb") as fh:
+                labels, all_labels = pickle.load(fh)
+            return Ontology(entry.nt.read_text(encoding="utf-8"), labels, all_labels)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+            pass
+    onto = _parse_ontology(files)
+    _store_ontology(files, onto)
     return onto
 
 
-def _ontology_cache_entry(files: list[Path]) -> Path | None:
+def cached_ontology(files: list[Path]) -> CachedOntology | None:
+    """The cache entry of these ontology files, if the cache is on and the entry intact."""
+    d = _ontology_cache_dir(files)
+    if d is None:
+        return None
+    try:
+        sums = json.loads((d / "sha256.json").read_text(encoding="utf-8"))
+        if any(serialize.sha256_file(d / name) != sums[name] for name in _CACHED):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return CachedOntology(d / _CACHED[0], d / _CACHED[1])
+
+
+def _store_ontology(files: list[Path], onto: Ontology) -> None:
+    """Write the cache entry (into a temporary directory renamed into place, so a concurrent
+    build never sees half of it); a read-only or full cache only costs the next build the
+    parse."""
+    d = _ontology_cache_dir(files)
+    if d is None:
+        return
+    tmp = d.with_name(f".{d.name}.{os.getpid()}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / _CACHED[0]).write_text(onto.nt, encoding="utf-8")
+        with (tmp / _CACHED[1]).open("wb") as fh:
+            pickle.dump((onto.labels, onto.all_labels), fh, pickle.HIGHEST_PROTOCOL)
+        sums = {name: serialize.sha256_file(tmp / name) for name in _CACHED}
+        (tmp / "sha256.json").write_text(json.dumps(sums, indent=2) + "\n", encoding="utf-8")
+        if d.exists():  # a damaged entry (an intact one is never parsed again)
+            shutil.rmtree(d)
+        tmp.rename(d)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _ontology_cache_dir(files: list[Path]) -> Path | None:
     import hashlib
 
     import pyoxigraph
@@ -326,7 +370,7 @@ def _ontology_cache_entry(files: list[Path]) -> Path | None:
             return None  # the parse reports it
         h.update(f"{f.name} {len(data)}\n".encode())
         h.update(data)
-    return root / "ontology" / f"{h.hexdigest()}.pickle"
+    return root / "ontology" / h.hexdigest()
 
 
 def _parse_ontology(files: list[Path]) -> Ontology:
@@ -438,20 +482,32 @@ def build(
             # labels they load from a file once it is written.
             folder = tmp / ".graphs"
             folder.mkdir()
-            labels_file = folder / "labels.pickle"
+            # With the ontology in the cache, the workers read its labels from there at once;
+            # else this process parses it (and fills the cache) while they start on the YAML.
+            entry = cached_ontology(ontology_files(imports_dir))
+            labels_file = entry.labels if entry else folder / "labels.pickle"
             ready = multiprocessing.get_context().Event()
+            if entry is not None:
+                ready.set()
             pool = ProcessPoolExecutor(
                 max_workers=n_workers, initializer=_init_worker, initargs=(labels_file, ready)
             )
             jobs = [pool.submit(_file_job, (f, folder, i)) for i, f in enumerate(files)]
-            try:
-                onto = load_ontology(imports_dir)
-                with labels_file.open("wb") as fh:
-                    pickle.dump((onto.labels, onto.all_labels), fh, pickle.HIGHEST_PROTOCOL)
-            finally:
-                ready.set()  # on failure the workers find no file and stop
-            summary, graphs = _parallel_front(files, jobs, onto, folder, cpu)
-            labels_file.unlink()
+            onto_nt = folder / "ontology.nt"
+            if entry is not None:
+                shutil.copyfile(entry.nt, onto_nt)
+            else:
+                try:
+                    onto = load_ontology(imports_dir)
+                    with labels_file.open("wb") as fh:
+                        pickle.dump((onto.labels, onto.all_labels), fh, pickle.HIGHEST_PROTOCOL)
+                finally:
+                    ready.set()  # on failure the workers find no file and stop
+                onto_nt.write_text(onto.nt, encoding="utf-8")  # sorted already
+                del onto
+            summary, graphs = _parallel_front(files, jobs, onto_nt, imports_dir, folder, cpu)
+            if entry is None:
+                labels_file.unlink()
             t = stage("load+rdf", t)
         else:
             cur = load_files(files)
