@@ -101,25 +101,33 @@ def namespace_index() -> tuple[dict[str, str], tuple[int, ...]]:
 
 
 @cache
-def _namespace_ends() -> re.Pattern[str]:
-    """The characters some namespace of the map ends with ('/', '#', '_', ...)."""
+def _last_cut() -> re.Pattern[str]:
+    """Matches an IRI up to its last character that some namespace of the map ends with
+    ('/', '#', '_', ...): the longest candidate namespace."""
     by_ns, _ = namespace_index()
-    return re.compile(f"[{re.escape(''.join(sorted({ns[-1] for ns in by_ns if ns})))}]")
+    ends = "".join(sorted({ns[-1] for ns in by_ns if ns}))
+    return re.compile(f".*[{re.escape(ends)}]", re.DOTALL)
 
 
 def compress(iri: str) -> str:
     """Compress an IRI to a CURIE of the prefix map (longest namespace), or return it unchanged.
 
     Same answer as the ``curies`` converter: a namespace the IRI starts with ends where the IRI
-    has one of the characters namespaces end with, so only those few cuts are looked up,
-    longest first (about a microsecond; the SSSOM export compresses ~100,000 IRIs).
+    has one of the characters namespaces end with, so only those cuts are looked up, longest
+    first (about a microsecond; the SSSOM export compresses ~100,000 IRIs).
     """
     by_ns, _ = namespace_index()
-    cuts = [m.end() for m in _namespace_ends().finditer(iri)]
-    for k in reversed(cuts):
+    cut = _last_cut()
+    end = len(iri)
+    while end > 0:
+        m = cut.match(iri, 0, end)
+        if m is None:
+            break
+        k = m.end()
         prefix = by_ns.get(iri[:k])
         if prefix is not None:
             return f"{prefix}:{iri[k:]}"
+        end = k - 1
     return iri
 
 
