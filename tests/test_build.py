@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from bonekg import __version__
 from bonekg.build import BuildResult, build, load_ontology
-from bonekg.errors import Inconsistent, InputError, NonConformance
+from bonekg.errors import Inconsistent, InputError, NonConformance, UsageError
 from bonekg.load import load_files
 from bonekg.rdf import Labels, curation_quads
 from bonekg.reason import ReasonMode, check_consistency, java_available
@@ -226,6 +226,37 @@ def test_hermit_rejects_an_inconsistent_graph_naming_the_individual(
     with pytest.raises(Inconsistent) as info:
         check_consistency(tmp_path / "bad.owl", ReasonMode.REQUIRED, tmp_path / "bad.nt")
     assert "claim/mini2016-001" in info.value.message
+
+
+def test_hermit_out_of_heap_warns_in_auto_mode_and_fails_clearly_when_required(
+    mini_build: BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph too large for HermiT's heap (a million-claim set at the default 2000 MB)
+    does not end a build with a Java stack trace: auto warns and goes on, required names
+    the setting that gives HermiT more memory. An 8 MB heap runs out on the mini build."""
+    need(java_available(), "HermiT needs Java: apt-get install default-jre-headless")
+    owl = mini_build.out_dir / "bonekg.owl"
+    monkeypatch.setenv("BONEKG_JAVA_MEMORY", "8")
+    res = check_consistency(owl, ReasonMode.AUTO)
+    assert not res.ran and res.consistent is None
+    assert res.message.startswith("WARNING: HermiT ran out of memory")
+    assert "BONEKG_JAVA_MEMORY" in res.message and "8 MB" in res.message
+    with pytest.raises(UsageError, match=r"out of memory .*BONEKG_JAVA_MEMORY.*--reason off"):
+        check_consistency(owl, ReasonMode.REQUIRED)
+    monkeypatch.setenv("BONEKG_JAVA_MEMORY", "64")
+    assert check_consistency(owl, ReasonMode.REQUIRED).consistent
+
+
+def test_build_rejects_a_malformed_java_memory_setting_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    r = _bonekg("build", "--curation", str(MINI), "--out", str(out), cwd=tmp_path,
+                env={"BONEKG_JAVA_MEMORY": "2G"})  # fmt: skip
+    assert r.returncode == 2
+    assert "$BONEKG_JAVA_MEMORY must be HermiT's Java heap in MB" in r.stderr and "'2G'" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()
+    off = _bonekg("build", "--curation", str(MINI), "--out", str(out), "--reason", "off",
+                  cwd=tmp_path, env={"BONEKG_JAVA_MEMORY": "2G"})  # fmt: skip
+    assert off.returncode == 0, off.stderr
 
 
 def test_real_build_is_consistent_and_conforms(real_build: BuildResult) -> None:

@@ -30,7 +30,7 @@ from .errors import InputError, InputErrors, Location, NonConformance
 from .load import curation_files, load_files
 from .model import Curation, Entity, Review
 from .rdf import RELEASE_GRAPH, RELEASE_IRI, Labels, curation_quads
-from .reason import Reasoning, ReasonMode, ReasonResult
+from .reason import Reasoning, ReasonMode, ReasonResult, java_memory_mb
 
 if TYPE_CHECKING:
     from .validate import Report
@@ -463,6 +463,8 @@ def build(
         stages[name] = round(t1 - t0, 3)
         return t1
 
+    if reason is not ReasonMode.OFF:
+        java_memory_mb()  # a malformed $BONEKG_JAVA_MEMORY fails now, not after validation
     t = time.perf_counter()
     files = curation_files(curation_dir)
     n_workers = workers if workers is not None else (os.cpu_count() or 1)

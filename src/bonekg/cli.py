@@ -91,7 +91,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Choice(["auto", "required", "off"]),
     default="auto",
     show_default=True,
-    help="HermiT consistency check: auto skips with a warning when Java is missing.",
+    help="HermiT consistency check: auto skips with a warning when Java is missing or "
+    "HermiT runs out of heap ($BONEKG_JAVA_MEMORY, MB; default 2000).",
 )
 @click.option(
     "--no-validate", is_flag=True, help="Skip SHACL and QC validation (not for releases)."

@@ -10,6 +10,7 @@ involved are then named by looking for members of disjoint classes in the assert
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -21,7 +22,7 @@ from .errors import Inconsistent, UsageError
 
 
 class ReasonMode(str, Enum):
-    AUTO = "auto"  # reason when Java is present, otherwise warn and go on
+    AUTO = "auto"  # reason when Java is present, otherwise (or out of heap) warn and go on
     REQUIRED = "required"  # fail (exit 2) when Java is missing
     OFF = "off"
 
@@ -48,15 +49,32 @@ def java_available() -> bool:
     return java_executable() is not None
 
 
+JAVA_MEMORY_VARIABLE = "BONEKG_JAVA_MEMORY"
+
+
+def java_memory_mb() -> int:
+    """HermiT's Java heap in MB: $BONEKG_JAVA_MEMORY, else owlready2's setting (2000)."""
+    value = os.environ.get(JAVA_MEMORY_VARIABLE, "").strip()
+    if not value:
+        import owlready2.reasoning
+
+        return int(owlready2.reasoning.JAVA_MEMORY)
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(
+            f"${JAVA_MEMORY_VARIABLE} must be HermiT's Java heap in MB (a whole number "
+            f"such as 8000), not {value!r}"
+        )
+    return int(value)
+
+
 def hermit_command(owl_file: Path) -> list[str]:
-    import owlready2
     import owlready2.reasoning
 
     java = java_executable()
     assert java is not None
     return [
         java,
-        f"-Xmx{owlready2.reasoning.JAVA_MEMORY}M",
+        f"-Xmx{java_memory_mb()}M",
         "-cp",
         owlready2.reasoning._HERMIT_CLASSPATH,
         "org.semanticweb.HermiT.cli.CommandLine",
@@ -115,8 +133,24 @@ class Reasoning:
             culprits = disjointness_violations(self.nt_file) if self.nt_file else []
             detail = "; ".join(culprits) if culprits else "HermiT gave no explanation"
             raise Inconsistent(f"HermiT: the graph is inconsistent. Individuals involved: {detail}")
+        if "java.lang.OutOfMemoryError" in output:
+            return self._out_of_memory(seconds)
         tail = "\n".join(output.strip().splitlines()[-5:])
         raise UsageError(f"HermiT failed (exit {self.proc.returncode}):\n{tail}")
+
+    def _out_of_memory(self, seconds: float) -> ReasonResult:
+        advice = (
+            f"HermiT ran out of memory after {seconds:.0f} s (Java heap {java_memory_mb()} MB): "
+            f"set ${JAVA_MEMORY_VARIABLE} to a larger heap in MB"
+        )
+        if self.mode is ReasonMode.REQUIRED:
+            raise UsageError(f"{advice}, or pass --reason off to build without it")
+        return ReasonResult(
+            False,
+            None,
+            seconds,
+            f"WARNING: {advice} (or pass --reason off to skip it); consistency check skipped",
+        )
 
 
 def check_consistency(
