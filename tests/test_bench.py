@@ -181,7 +181,7 @@ def test_bench_report_regenerates_the_page_from_stored_results_and_refuses_none(
     out = tmp_path / "performance.md"
 
     def report() -> subprocess.CompletedProcess[str]:
-        args = ["bench", "report", "--work", str(tmp_path), "--out", str(out)]
+        args = ["bench", "report", "--record", str(tmp_path), "--out", str(out)]
         return subprocess.run(
             [sys.executable, "-m", "bonekg.cli", *args], capture_output=True, text=True
         )

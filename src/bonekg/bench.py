@@ -542,16 +542,20 @@ def run(
     baseline_timeout: float,
     log: Any = print,
     steps: frozenset[str] = frozenset({"build", "queries", "publish", "everyday"}),
+    record: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Measure every size; write the Markdown report to ``out``; return the raw results.
 
-    Results accumulate in ``work/results.json`` (a size measured again replaces its row),
-    so the largest sizes can be run separately.
+    ``work`` holds the generated claim sets and their builds; the measurements accumulate in
+    ``record/results.json`` (default: ``work``; a size measured again replaces its row and
+    keeps the one it replaces as an earlier run), so the largest sizes can be run separately.
     """
 
     import os
 
-    saved = work / "results.json"
+    record = record or work
+    record.mkdir(parents=True, exist_ok=True)
+    saved = record / "results.json"
     results: list[dict[str, Any]] = json.loads(saved.read_text()) if saved.is_file() else []
     for n in sizes:
         log(f"bench: {n} claims: generating")
@@ -594,13 +598,13 @@ def run(
         results = sorted(
             [r for r in results if r["claims"] != n] + [row], key=lambda r: r["claims"]
         )
-        (work / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-        _write_report(work, out, results)
+        saved.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        _write_report(record, out, results)
     if "everyday" in steps:
         log("bench: everyday commands on the curated graph")
         everyday = measure_everyday(work)
-        (work / "everyday.json").write_text(json.dumps(everyday, indent=2) + "\n")
-    _write_report(work, out, results)
+        (record / "everyday.json").write_text(json.dumps(everyday, indent=2) + "\n")
+    _write_report(record, out, results)
     return results
 
 
@@ -659,24 +663,24 @@ def _refs(before: float | None, after: float | None, cores: int | None = None) -
     return " / ".join(shown) + ("" if cores else " (one core)")
 
 
-def write_report(work: Path, out: Path) -> None:
-    """Regenerate the report from ``work/results.json`` without measuring anything."""
+def write_report(record: Path, out: Path) -> None:
+    """Regenerate the report from ``record/results.json`` without measuring anything."""
     from .errors import UsageError
 
-    saved = work / "results.json"
+    saved = record / "results.json"
     if not saved.is_file():
         raise UsageError(f"no measurements in {saved}: run `bonekg bench run` first")
     try:
         results = json.loads(saved.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise UsageError(f"{saved} is not valid JSON: {exc}") from exc
-    _write_report(work, out, results)
+    _write_report(record, out, results)
 
 
-def _write_report(work: Path, out: Path, results: list[dict[str, Any]]) -> None:
-    notes_file = work / "notes.json"
+def _write_report(record: Path, out: Path, results: list[dict[str, Any]]) -> None:
+    notes_file = record / "notes.json"
     notes = json.loads(notes_file.read_text()) if notes_file.is_file() else []
-    every_file = work / "everyday.json"
+    every_file = record / "everyday.json"
     everyday = json.loads(every_file.read_text()) if every_file.is_file() else None
     from . import paths
 
@@ -752,7 +756,7 @@ def _earlier_lines(results: list[dict[str, Any]]) -> list[str]:
         return []
     head = [
         "Earlier runs replaced in these tables by a later one (all kept in",
-        "`bench/out/results.json`):",
+        "`bench/record/results.json`):",
         "",
     ]
     return [*head, *out, ""]

@@ -402,6 +402,7 @@ def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("bench/out"),
     show_default=True,
+    help="The generated claim sets and their builds (git-ignored).",
 )
 @click.option(
     "--out",
@@ -417,6 +418,13 @@ def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None
     help="At each size: build (always), queries, publish; once: everyday (the everyday "
     "commands on the curated graph).",
 )
+@click.option(
+    "--record",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("bench/record"),
+    show_default=True,
+    help="The measurements (results.json, everyday.json), kept in the repository.",
+)
 @refdata_option
 def bench_run(
     sizes: str,
@@ -424,6 +432,7 @@ def bench_run(
     baseline_timeout: float,
     work: Path,
     out_file: Path,
+    record: Path,
     refdata: Path,
     steps: str,
 ) -> None:
@@ -439,16 +448,27 @@ def bench_run(
 
     work.mkdir(parents=True, exist_ok=True)
     chosen = frozenset(s.strip() for s in steps.split(",") if s.strip())
-    run(ints(sizes), work, refdata, out_file, ints(baseline_sizes), baseline_timeout, err, chosen)
+    run(
+        ints(sizes),
+        work,
+        refdata,
+        out_file,
+        ints(baseline_sizes),
+        baseline_timeout,
+        err,
+        chosen,
+        record,
+    )
     click.echo(f"wrote {out_file}")
 
 
 @bench.command("report")
 @click.option(
-    "--work",
+    "--record",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("bench/out"),
+    default=Path("bench/record"),
     show_default=True,
+    help="The measurements (results.json, everyday.json), kept in the repository.",
 )
 @click.option(
     "--out",
@@ -457,11 +477,11 @@ def bench_run(
     default=Path("docs/performance.md"),
     show_default=True,
 )
-def bench_report(work: Path, out_file: Path) -> None:
-    """Regenerate docs/performance.md from the stored measurements (WORK/results.json)."""
+def bench_report(record: Path, out_file: Path) -> None:
+    """Regenerate docs/performance.md from the stored measurements (RECORD/results.json)."""
     from .bench import write_report
 
-    write_report(work, out_file)
+    write_report(record, out_file)
     click.echo(f"wrote {out_file}")
 
 
