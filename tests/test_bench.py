@@ -74,6 +74,18 @@ def _result(claims: int, seconds: float, rss_mb: float) -> dict[str, object]:
     }
 
 
+def test_report_lists_a_size_with_only_earlier_runs_among_them_without_a_table_row() -> None:
+    """A record carried over from an earlier release (only replaced runs for a size) renders
+    while the new run has measured the smaller sizes only."""
+    earlier = {"step": "build", "seconds": 288.6, "cpu_ref": [0.55, 1.04], "cores": 2}
+    results = [_result(1_000, 1.1, 300), {"claims": 1_000_000, "earlier": [earlier]}]
+    text = bench.report(results)  # type: ignore[arg-type]
+    assert "- 1,000,000 claims, build: 288.6 s (CPU ref 0.55 / 1.04; commit not recorded)" in text
+    build_table = text[text.index("## Full build") : text.index("Earlier runs")]
+    assert "| 1,000 | 20,000 | 1.1 |" in build_table and "| 1,000,000 |" not in build_table
+    assert "| 1M claims: full build ≤ 300 s |  | not measured |" in text
+
+
 def test_report_marks_each_target_met_missed_or_not_measured() -> None:
     results = [_result(10_000, 5.0, 400), _result(100_000, 45.0, 1200)]
     results.append(_result(1_000_000, 420.0, 5000))
