@@ -172,6 +172,20 @@ def test_cpu_reference_runs_its_copies_in_child_processes(
     assert bench.cpu_reference(10, 2) not in (float(os.getpid()), 0.0)
 
 
+def test_a_small_child_of_a_large_bench_process_is_measured_at_its_own_size() -> None:
+    """Linux hands a process's peak RSS down to its children (fork, exec): a bench process
+    that grew to 400 MB must not report 400 MB for a child that never used it."""
+    script = (
+        "import sys\n"
+        "from bonekg.bench import _run_child\n"
+        "x = bytearray(400 << 20); x[::4096] = b'1' * len(x[::4096])\n"
+        "wall, peak, out = _run_child([sys.executable, '-c', 'import time; time.sleep(0.3)'])\n"
+        "print(peak)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert 0 < float(r.stdout) < 100, r.stdout
+
+
 def test_a_child_run_gives_its_output_and_peak_memory_and_is_stopped_at_its_timeout() -> None:
     import subprocess
     import sys
