@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bonekg.coverage import coverage, markdown, unexplained
+from bonekg.coverage import MIRNA_MENTION, coverage, markdown, unexplained
 from bonekg.load import load_curation, load_files
 from bonekg.model import Claim, Curation
 from bonekg.quotes import check_quotes
@@ -150,3 +150,16 @@ def test_lu2026_muscle_exosome_mirnas_regulate_osteogenic_differentiation(cur: C
     assert {
         f"mirna:{m}" for m in ("miR-1", "miR-133a", "miR-133b", "miR-206", "miR-27")
     } <= subjects
+
+
+def test_mirna_mentions_are_found_right_after_chinese_characters() -> None:
+    # A Chinese character is a regex word character: `\b` would miss every one of these.
+    for text in (
+        "同时可以抑制miR-218的表达",
+        "高表达的miR-214-3p与骨形成",
+        "靶向let-7b",
+        "上调microRNA-21",
+    ):
+        assert MIRNA_MENTION.search(text), text
+    for text in ("Kmir-21", "admiR-5", "RANKL的表达", "TGF- $\\beta$ 1"):
+        assert not MIRNA_MENTION.search(text), text

@@ -14,8 +14,9 @@ from pathlib import Path
 from .model import ClaimKind, Curation, Review
 from .quotes import squash
 
+# Not `\b`: a Chinese character is a word character, so `\b` finds no boundary in 抑制miR-218.
 MIRNA_MENTION = re.compile(
-    r"(?:\b(?:hsa-)?mi(?:cro)?R(?:NA)?-\s?\d+|\blet-7|\bmiR\d+)", re.IGNORECASE
+    r"(?<![A-Za-z0-9])(?:(?:hsa-)?mi(?:cro)?R(?:NA)?-\s?\d+|let-7|miR\d+)", re.IGNORECASE
 )
 # Sentence ends: Chinese full stops; an English full stop after a word of 3+ letters followed
 # by a capital. Newlines are not boundaries: PDF extraction breaks lines inside sentences.
