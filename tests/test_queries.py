@@ -374,7 +374,10 @@ def test_each_review_yields_at_least_its_minimum_number_of_claims(store: Store) 
     assert int(qian["biomarkerClaims"]) >= 1 and int(qian["interventionClaims"]) >= 1
 
 
-def test_evidence_chain_of_the_atf4_claim(store: Store) -> None:
+def test_evidence_of_a_sentence_printing_no_citation_is_an_author_statement_without_reference(
+    store: Store,
+) -> None:
+    # liu2023's ATF4 sentence continues LI et al. [31] ("他们的研究还表明") but prints no number.
     atf4 = next(
         r
         for r in run(store, "targets-of-mirna")
@@ -384,14 +387,26 @@ def test_evidence_chain_of_the_atf4_claim(store: Store) -> None:
     rows = run(store, "claim-evidence", claim=claim_id)
     assert rows and all(r["claimIri"] == atf4["claim"] for r in rows)
     assert has_row(
+        rows, evidenceType="ECO:0000303", section="2.1", reviewId="liu2023", quote=contains("ATF4")
+    )
+    assert not any("refNumber" in r or "citation" in r for r in rows), show(rows)
+
+
+def test_evidence_chain_of_a_cited_sentence_names_its_reference(store: Store) -> None:
+    pten = next(
+        r
+        for r in run(store, "targets-of-mirna")
+        if r["symbol"] == "PTEN" and r["reviewId"] == "liu2023"
+    )
+    rows = run(store, "claim-evidence", claim=pten["claim"].removeprefix("claim:"))
+    assert has_row(
         rows,
         evidenceType="ECO:0000304",
-        refNumber="31",
+        refNumber="32",
         section="2.1",
         reviewId="liu2023",
-        quote=contains("ATF4"),
-        citation=contains("GUERRA"),
-    )
+        quote=contains("PTEN"),
+    ), show(rows)
 
 
 def test_evidence_chain_gives_reference_and_review_dois(store: Store) -> None:
