@@ -6,8 +6,14 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.term import Node
 
 from .conftest import REPO
+
+BKG = Namespace("https://w3id.org/bonekg/vocab/")
 
 
 def _tool(name: str) -> list[str]:
@@ -68,3 +74,50 @@ def test_tbox_version_matches_the_package() -> None:
     tbox = (REPO / "ontology" / "bonekg.ttl").read_text(encoding="utf-8")
     assert f'owl:versionInfo "{__version__}"' in tbox
     assert f"releases/{__version__}/vocab" in tbox
+
+
+def _closure(graph: Graph, node: URIRef) -> set[tuple[Node, Node, Node]]:
+    """The claim's triples with those of its evidence and carrier (the model.md example)."""
+    bkg = "https://w3id.org/bonekg/"
+    out: set[tuple[Node, Node, Node]] = set()
+    todo, seen = [node], set()
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p, o in graph.predicate_objects(s):
+            out.add((s, p, o))
+            if isinstance(o, URIRef) and str(o).startswith((bkg + "evidence/", bkg + "exosome/")):
+                todo.append(o)
+    return out
+
+
+def test_model_doc_example_claim_is_the_builds_own(real_build_dir: Path) -> None:
+    doc = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Example claim") :]
+    example = Graph().parse(
+        data=re.search(r"```turtle\n(.+?)\n```", section, flags=re.S).group(1),  # type: ignore[union-attr]
+        format="turtle",
+    )
+    claim = next(s for s in example.subjects(RDF.type, BKG.Claim) if isinstance(s, URIRef))
+    build = Graph().parse(real_build_dir / "bonekg.nt", format="nt")
+    assert set(example) == _closure(build, claim), "docs/model.md's example claim is stale"
+
+
+def test_readme_quick_start_output_is_what_the_query_prints(real_build_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from bonekg.cli import cli
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"```text\n(about.+?)\n```", readme, flags=re.S).group(1)  # type: ignore[union-attr]
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("query", "run", "targets-of-mirna", "--param", "mirna=miR-214-3p"),
+            *("--build", str(real_build_dir)),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == shown.strip(), "README's quick-start output is stale"
