@@ -365,6 +365,23 @@ from .query import query_group  # noqa: E402
 cli.add_command(query_group, "query")
 
 
+#: the measurements that docs/performance.md is rendered from (shared by `bench run` and `report`)
+record_option = click.option(
+    "--record",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("bench/record"),
+    show_default=True,
+    help="The measurements (results.json, everyday.json), kept in the repository.",
+)
+performance_out_option = click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("docs/performance.md"),
+    show_default=True,
+)
+
+
 @cli.group()
 def bench() -> None:
     """Benchmarks at scale: synthetic curation, timed builds, queries and publishing."""
@@ -404,13 +421,7 @@ def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None
     show_default=True,
     help="The generated claim sets and their builds (git-ignored).",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("docs/performance.md"),
-    show_default=True,
-)
+@performance_out_option
 @click.option(
     "--steps",
     default="build,queries,publish,everyday",
@@ -418,13 +429,7 @@ def bench_generate(claims: int, out_dir: Path, refdata: Path, seed: int) -> None
     help="At each size: build (always), queries, publish; once: everyday (the everyday "
     "commands on the curated graph).",
 )
-@click.option(
-    "--record",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("bench/record"),
-    show_default=True,
-    help="The measurements (results.json, everyday.json), kept in the repository.",
-)
+@record_option
 @refdata_option
 def bench_run(
     sizes: str,
@@ -463,20 +468,8 @@ def bench_run(
 
 
 @bench.command("report")
-@click.option(
-    "--record",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("bench/record"),
-    show_default=True,
-    help="The measurements (results.json, everyday.json), kept in the repository.",
-)
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("docs/performance.md"),
-    show_default=True,
-)
+@record_option
+@performance_out_option
 def bench_report(record: Path, out_file: Path) -> None:
     """Regenerate docs/performance.md from the stored measurements (RECORD/results.json)."""
     from .bench import write_report
