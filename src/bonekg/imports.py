@@ -37,6 +37,7 @@ from pathlib import Path
 from . import paths, prefixes
 from .model import Claim, Curation, Entity, EntityKind, Ref
 from .refdata import (
+    ONTOLOGY_BY_PREFIX,
     PART_OF,
     SPECIES_TAXON,
     GeneRecord,
@@ -78,18 +79,7 @@ MODULES: tuple[str, ...] = (
 )
 
 _MODULE_OF_PREFIX: dict[str, str] = {
-    "GO": "go",
-    "CL": "cl",
-    "UBERON": "uberon",
-    "DOID": "doid",
-    "MONDO": "mondo",
-    "EFO": "efo",
-    "ECO": "eco",
-    "RO": "ro",
-    "BFO": "ro",
-    "SO": "so",
-    "NCBITaxon": "ncbitaxon",
-    "CHEBI": "chebi",
+    **ONTOLOGY_BY_PREFIX,
     "mirna": "mirbase",
     "mirbase": "mirbase",
     "mirbase.mature": "mirbase",

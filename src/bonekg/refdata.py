@@ -1194,14 +1194,15 @@ class RefData:
 
     def ontology(self, prefix: str) -> TermSource | None:
         """The term source for a CURIE prefix (``GO``, ``BFO`` → RO, …), or None."""
-        attr = _ONTOLOGY_BY_PREFIX.get(prefix)
+        attr = ONTOLOGY_BY_PREFIX.get(prefix)
         if attr is None:
             return None
         src: TermSource = getattr(self, attr)
         return src
 
 
-_ONTOLOGY_BY_PREFIX: dict[str, str] = {
+#: the ontology (and its import module) of each CURIE prefix; BFO terms come with RO
+ONTOLOGY_BY_PREFIX: dict[str, str] = {
     "GO": "go",
     "CL": "cl",
     "UBERON": "uberon",
